@@ -1,0 +1,111 @@
+# Partita: build, run and test. `make V=1` shows the commands.
+#
+#   make            build/partita.bin (aarch64-linux-gnu-gcc; `make CC=clang` for clang)
+#   make run        boot it on QEMU's virt machine (installs what is missing first)
+#   make check      host unit tests, then the system tests under QEMU
+#   make unit       host unit tests only
+#   make clean
+
+BOARD ?= qemu-virt
+LOG_LEVEL ?= LOG_INFO
+BUILD ?= build
+CROSS ?= aarch64-linux-gnu-
+RUN_TIMEOUT ?= 3600
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifeq ($(origin CC),default)
+CC := $(CROSS)gcc
+endif
+OBJCOPY := $(CROSS)objcopy
+
+FDT_ARM64 := .deps/libfdt-arm64
+FDT_INC := $(FDT_ARM64)/usr/include
+FDT_LIB := $(FDT_ARM64)/usr/lib/aarch64-linux-gnu/libfdt.a
+
+ifneq ($(findstring clang,$(CC)),)
+COMPILER := clang
+TARGET_FLAGS := --target=aarch64-none-elf
+LD := ld.lld
+else
+COMPILER := gcc
+TARGET_FLAGS := -fno-tree-loop-distribute-patterns
+LD := $(CROSS)ld
+endif
+
+# Install what is missing (Debian packages, and libfdt for arm64) once per make.
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+DEPS_STATUS := $(shell scripts/deps.sh --check >/dev/null 2>&1 || scripts/deps.sh >&2 || echo failed)
+ifeq ($(DEPS_STATUS),failed)
+$(error scripts/deps.sh could not install the dependencies; see above)
+endif
+endif
+
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes -Wstrict-prototypes -Wvla
+CFLAGS := -std=gnu11 -O2 -g $(TARGET_FLAGS) -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) \
+	-Ilib/include -I. -I$(BUILD)/include -Iplatform/$(BOARD) -isystem $(FDT_INC) \
+	-mgeneral-regs-only -fpie -fvisibility=hidden -fstack-protector-strong \
+	-fno-omit-frame-pointer -ffunction-sections -fdata-sections \
+	-DLOG_LEVEL=$(LOG_LEVEL) -DPARTITA_VERSION='"$(VERSION)"' $(WARNINGS) -MMD -MP
+ASFLAGS := $(TARGET_FLAGS) -D__ASSEMBLER__ -I. -I$(BUILD)/include -MMD -MP
+LDFLAGS := -pie --no-dynamic-linker -z text -z norelro -z max-page-size=4096 \
+	--build-id=none --gc-sections -T linker.ld
+
+SRCS_C := $(wildcard boot/*.c core/*.c vcpu/*.c vcpu/*/*.c mm/*.c platform/*.c \
+	platform/$(BOARD)/*.c lib/*.c)
+SRCS_C := $(filter-out core/asm-offsets.c,$(SRCS_C))
+SRCS_S := $(wildcard boot/*.S vcpu/*.S)
+OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
+
+.PHONY: all run check unit clean
+all: $(BUILD)/partita.bin
+
+$(BUILD)/include/asm-offsets.h: core/asm-offsets.c $(wildcard core/*.h vcpu/*.h arch/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)$(CC) $(CFLAGS) -MF /dev/null -S -o $(BUILD)/asm-offsets.s $<
+	$(Q){ echo "/* Generated from core/asm-offsets.c: do not edit. */"; \
+	  sed -n 's/.*->\([A-Z_0-9]*\) #\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
+	  $(BUILD)/asm-offsets.s; } > $@
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/include/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.S $(BUILD)/include/asm-offsets.h
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(ASFLAGS) -c -o $@ $<
+
+$(BUILD)/partita.elf: $(OBJS) $(FDT_LIB) linker.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(LDFLAGS) -o $@ $(OBJS) $(FDT_LIB)
+
+$(BUILD)/partita.bin: $(BUILD)/partita.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+QEMU_RUN := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
+	-smp 4 -m 1G -nographic -nic none -kernel $(BUILD)/partita.bin
+
+run: $(BUILD)/partita.bin
+	@echo "Partita on QEMU: press Ctrl-a then x to quit."
+	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
+
+include tests/unit/unit.mk
+
+check: $(BUILD)/partita.bin unit-build
+	$(Q)BUILD=$(BUILD) scripts/check.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(OBJS:.o=.d)

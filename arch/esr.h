@@ -1,0 +1,36 @@
+/* ESR_ELx: exception classes and syndrome fields (Arm ARM D17.2.37). */
+#ifndef ARCH_ESR_H
+#define ARCH_ESR_H
+
+#include "arch/types.h"
+
+#define ESR_ELx_EC_SHIFT 26
+#define ESR_ELx_EC_MASK 0x3fUL
+#define ESR_ELx_IL BIT(25)
+#define ESR_ELx_ISS_MASK GENMASK(24, 0)
+
+#define ESR_ELx_EC_UNKNOWN 0x00
+#define ESR_ELx_EC_WFx 0x01
+#define ESR_ELx_EC_FP_ASIMD 0x07
+#define ESR_ELx_EC_ILL 0x0e
+#define ESR_ELx_EC_SVC64 0x15
+#define ESR_ELx_EC_HVC64 0x16
+#define ESR_ELx_EC_SMC64 0x17
+#define ESR_ELx_EC_SYS64 0x18
+#define ESR_ELx_EC_SVE 0x19
+#define ESR_ELx_EC_IABT_LOW 0x20
+#define ESR_ELx_EC_IABT_CUR 0x21
+#define ESR_ELx_EC_PC_ALIGN 0x22
+#define ESR_ELx_EC_DABT_LOW 0x24
+#define ESR_ELx_EC_DABT_CUR 0x25
+#define ESR_ELx_EC_SP_ALIGN 0x26
+#define ESR_ELx_EC_SERROR 0x2f
+#define ESR_ELx_EC_BRK64 0x3c
+#define ESR_ELx_EC_MAX 0x3f
+
+static inline unsigned int esr_ec(u64 esr)
+{
+	return (unsigned int)((esr >> ESR_ELx_EC_SHIFT) & ESR_ELx_EC_MASK);
+}
+
+#endif

@@ -1,0 +1,27 @@
+/* Device register access: single-copy-atomic loads and stores the compiler cannot merge. */
+#ifndef ARCH_MMIO_H
+#define ARCH_MMIO_H
+
+#include "arch/types.h"
+
+static inline u32 mmio_read32(u64 addr)
+{
+	return *(volatile u32 *)addr;
+}
+
+static inline void mmio_write32(u64 addr, u32 v)
+{
+	*(volatile u32 *)addr = v;
+}
+
+static inline u8 mmio_read8(u64 addr)
+{
+	return *(volatile u8 *)addr;
+}
+
+static inline void mmio_write8(u64 addr, u8 v)
+{
+	*(volatile u8 *)addr = v;
+}
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * System-register access and the bits Partita uses, named as the Arm ARM
+ * spells them. Only this directory contains inline assembly.
+ */
+#ifndef ARCH_SYSREG_H
+#define ARCH_SYSREG_H
+
+#include "arch/types.h"
+
+#define read_sysreg(reg)                                          \
+	({                                                        \
+		u64 __r;                                          \
+		__asm__ volatile("mrs %0, " #reg : "=r"(__r));    \
+		__r;                                              \
+	})
+
+#define write_sysreg(reg, v)                                                  \
+	do {                                                                  \
+		u64 __v = (u64)(v);                                           \
+		__asm__ volatile("msr " #reg ", %0" : : "r"(__v) : "memory"); \
+	} while (0)
+
+static inline void isb(void)
+{
+	__asm__ volatile("isb" ::: "memory");
+}
+
+#define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
+#define dmb(opt) __asm__ volatile("dmb " #opt ::: "memory")
+
+static inline void wfe(void)
+{
+	__asm__ volatile("wfe" ::: "memory");
+}
+
+static inline void wfi(void)
+{
+	__asm__ volatile("wfi" ::: "memory");
+}
+
+static inline void sev(void)
+{
+	__asm__ volatile("sev" ::: "memory");
+}
+
+static inline void cpu_relax(void)
+{
+	__asm__ volatile("yield" ::: "memory");
+}
+
+static inline void local_irq_disable(void)
+{
+	__asm__ volatile("msr daifset, #0xf" ::: "memory");
+}
+
+/* CurrentEL */
+#define CURRENTEL_EL_SHIFT 2
+
+
+/* SCTLR_EL2 (HCR_EL2.E2H == 0 layout) */
+#define SCTLR_EL2_M BIT(0)
+#define SCTLR_EL2_A BIT(1)
+#define SCTLR_EL2_C BIT(2)
+#define SCTLR_EL2_SA BIT(3)
+#define SCTLR_EL2_I BIT(12)
+#define SCTLR_EL2_WXN BIT(19)
+#define SCTLR_EL2_RES1 (BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
+			BIT(28) | BIT(29))
+
+/* TCR_EL2 (E2H == 0) */
+#define TCR_EL2_T0SZ(bits) (64UL - (bits))
+#define TCR_EL2_IRGN0_WBWA (1UL << 8)
+#define TCR_EL2_ORGN0_WBWA (1UL << 10)
+#define TCR_EL2_SH0_INNER (3UL << 12)
+#define TCR_EL2_TG0_4K (0UL << 14)
+#define TCR_EL2_PS_SHIFT 16
+#define TCR_EL2_RES1 (BIT(23) | BIT(31))
+
+/* MAIR attribute indices used by Partita's stage-1 tables. */
+#define MAIR_IDX_DEVICE 0
+#define MAIR_IDX_NORMAL 1
+#define MAIR_ATTR_DEVICE_nGnRE 0x04UL
+#define MAIR_ATTR_NORMAL_WB 0xffUL
+#define MAIR_EL2_VALUE \
+	((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) | \
+	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)))
+
+/* ID_AA64MMFR0_EL1 */
+#define ID_AA64MMFR0_PARANGE_MASK 0xfUL
+
+/* CNTHCTL_EL2 (E2H == 0) */
+#define CNTHCTL_EL1PCTEN BIT(0)
+#define CNTHCTL_EL1PCEN BIT(1)
+#define CNTHCTL_EVNTEN BIT(2)
+#define CNTHCTL_EVNTI_SHIFT 4
+
+/* DAIF bits in SPSR */
+#define SPSR_D BIT(9)
+#define SPSR_A BIT(8)
+#define SPSR_I BIT(7)
+#define SPSR_F BIT(6)
+#define SPSR_DAIF (SPSR_D | SPSR_A | SPSR_I | SPSR_F)
+#define SPSR_M_EL1h 0x5UL
+#define SPSR_M_EL1t 0x4UL
+#define SPSR_M_EL2h 0x9UL
+#define SPSR_M_MASK 0xfUL
+#define SPSR_M_AARCH32 BIT(4)
+
+static inline unsigned int current_el(void)
+{
+	return (unsigned int)(read_sysreg(CurrentEL) >> CURRENTEL_EL_SHIFT) & 3;
+}
+
+static inline u64 counter_read(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+static inline u64 counter_freq(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
+#endif

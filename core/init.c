@@ -1,0 +1,204 @@
+/*
+ * From the device tree to a running system: discover the machine, map it,
+ * hand free memory to the allocator, start every CPU, report ready.
+ */
+#include "core/init.h"
+
+#include <libfdt.h>
+
+#include "boot/boot.h"
+#include "core/panic.h"
+#include "core/percpu.h"
+#include "core/smp.h"
+#include "lib/log.h"
+#include "mm/hyp_mmu.h"
+#include "mm/palloc.h"
+#include "platform/console.h"
+
+#define FDT_MAX_SIZE (8UL << 20)
+#define MiB(x) ((x) >> 20)
+
+extern char __image_start[], __image_end[];
+
+static struct platform plat;
+
+static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
+{
+	return a < b + bsize && b < a + asize;
+}
+
+/*
+ * Maps the blob the loader passed and returns how many bytes of it may be
+ * read, or 0 after saying why there is no usable blob at all.
+ */
+static u64 map_fdt(void *fdt)
+{
+	u64 base = (u64)fdt, size = PAGE_SIZE;
+	u64 image = (u64)__image_start, image_size = (u64)(__image_end - __image_start);
+
+	if (!base || !IS_ALIGNED(base, 8)) {
+		log_err("no device tree: x0 at entry was 0x%lx, not the 8-byte aligned address "
+			"of an FDT",
+			base);
+		return 0;
+	}
+	if (overlaps(base, PAGE_SIZE, image, image_size)) {
+		log_err("no device tree: x0 at entry (0x%lx) points into Partita's own image", base);
+		return 0;
+	}
+	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA))
+		return 0;
+	if (fdt_magic(fdt) == FDT_MAGIC)
+		size = MIN(MAX(fdt_totalsize(fdt), PAGE_SIZE), FDT_MAX_SIZE);
+	if (overlaps(base, size, image, image_size)) {
+		log_err("device tree at 0x%lx (%lu bytes) overlaps Partita's own image", base, size);
+		return 0;
+	}
+	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA))
+		return 0;
+	return size;
+}
+
+/* Maps RAM read-write, but leaves the image with its own permissions. */
+static void map_ram(void)
+{
+	u64 image = (u64)__image_start, image_end = (u64)__image_end;
+	unsigned int i;
+
+	for (i = 0; i < plat.mem_count; i++) {
+		u64 b = plat.mem[i].base, e = b + plat.mem[i].size;
+		int err = 0;
+
+		if (b < image && e > image)
+			err = hyp_map(pa_init(b), image - b, HYP_MEM_RW);
+		if (!err && e > image_end && b < image_end)
+			err = hyp_map(pa_init(image_end), e - image_end, HYP_MEM_RW);
+		if (!err && (e <= image || b >= image_end))
+			err = hyp_map(pa_init(b), e - b, HYP_MEM_RW);
+		if (err)
+			panic("cannot map RAM 0x%lx-0x%lx at EL2: error %d", b, e - 1, err);
+	}
+}
+
+static void map_devices(void)
+{
+	const struct plat_gic *g = &plat.gic;
+	const struct plat_range *frames[] = {&g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(frames); i++) {
+		if (frames[i]->size &&
+		    hyp_map(pa_init(frames[i]->base), frames[i]->size, HYP_MEM_DEVICE))
+			panic("cannot map GIC frame 0x%lx at EL2", frames[i]->base);
+	}
+	if (plat.uart.kind != UART_NONE &&
+	    hyp_map(pa_init(plat.uart.reg.base), MAX(plat.uart.reg.size, PAGE_SIZE),
+		    HYP_MEM_DEVICE))
+		panic("cannot map the console UART at EL2");
+}
+
+static void init_palloc(void)
+{
+	unsigned int i;
+
+	palloc_reset();
+	for (i = 0; i < plat.mem_count; i++)
+		palloc_add(pa_init(plat.mem[i].base), plat.mem[i].size);
+	palloc_exclude(pa_init((u64)__image_start), (u64)(__image_end - __image_start));
+	palloc_exclude(pa_init(plat.fdt.base), plat.fdt.size);
+	if (plat.has_initrd)
+		palloc_exclude(pa_init(plat.initrd.base), plat.initrd.size);
+	for (i = 0; i < plat.reserved_count; i++)
+		palloc_exclude(pa_init(plat.reserved[i].base), plat.reserved[i].size);
+	hyp_mmu_use_palloc();
+}
+
+static const char *uart_name(enum uart_kind k)
+{
+	return k == UART_PL011 ? "pl011" : k == UART_NS16550 ? "ns16550" : "none";
+}
+
+static void report(unsigned int boot_cpu)
+{
+	unsigned int i;
+
+	log_info("fdt: 0x%lx, %lu bytes", plat.fdt.base, plat.fdt.size);
+	for (i = 0; i < plat.mem_count; i++)
+		log_info("memory: 0x%lx-0x%lx (%lu MiB)", plat.mem[i].base,
+			 plat.mem[i].base + plat.mem[i].size - 1, MiB(plat.mem[i].size));
+	for (i = 0; i < plat.reserved_count; i++)
+		log_info("reserved: 0x%lx-0x%lx", plat.reserved[i].base,
+			 plat.reserved[i].base + plat.reserved[i].size - 1);
+	for (i = 0; i < plat.cpu_count; i++)
+		log_info("cpu%u: mpidr 0x%lx%s", i, plat.cpus[i].mpidr,
+			 i == boot_cpu ? " (boot)" : "");
+	if (plat.gic.version == 3)
+		log_info("gic: v3, distributor 0x%lx, redistributors 0x%lx (%lu KiB)",
+			 plat.gic.dist.base, plat.gic.redist.base, plat.gic.redist.size >> 10);
+	else
+		log_info("gic: v2, distributor 0x%lx, cpu 0x%lx, hyp 0x%lx, vcpu 0x%lx",
+			 plat.gic.dist.base, plat.gic.cpu.base, plat.gic.hyp.base,
+			 plat.gic.vcpu.base);
+	log_info("timer: PPIs phys %u, virt %u, hyp %u", plat.timer.phys_ppi, plat.timer.virt_ppi,
+		 plat.timer.hyp_ppi);
+	log_info("psci: method smc");
+	log_info("console: %s at 0x%lx (%s)", uart_name(console_uart()->kind),
+		 console_uart()->reg.base, console_uart()->path);
+	if (plat.has_initrd)
+		log_info("initrd: 0x%lx-0x%lx", plat.initrd.base,
+			 plat.initrd.base + plat.initrd.size - 1);
+}
+
+static void idle(void)
+{
+	for (;;)
+		wfi();
+}
+
+static void core_main_on_cpu_stack(void *arg)
+{
+	unsigned int boot_cpu = (unsigned int)(u64)arg, online;
+
+	percpu_init(boot_cpu, plat.cpus[boot_cpu].mpidr);
+	percpu[boot_cpu].online = true;
+	online = smp_start(&plat, boot_cpu);
+	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB", online, plat.gic.version,
+		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()));
+	idle();
+	cpu_park();
+}
+
+void core_main(void *fdt)
+{
+	u64 fdt_size = map_fdt(fdt), mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
+	int boot_cpu;
+
+	if (!fdt_size || platform_discover(fdt, fdt_size, &plat)) {
+		log_err("cannot continue without a usable device tree; stopping");
+		cpu_park();
+	}
+	if (plat.psci != PSCI_CONDUIT_SMC) {
+		log_err("fdt: /psci: method is \"hvc\", but at EL2 an hvc would call Partita "
+			"itself; the firmware must take PSCI calls by smc; stopping");
+		cpu_park();
+	}
+	boot_cpu = platform_cpu_index(&plat, mpidr);
+	if (boot_cpu < 0) {
+		log_err("fdt: the boot CPU (mpidr 0x%lx) is not in /cpus; stopping", mpidr);
+		cpu_park();
+	}
+	map_ram();
+	map_devices();
+	console_use(&plat.uart);
+	init_palloc();
+	report((unsigned int)boot_cpu);
+	boot_call_on_stack((u64)cpu_stacks[boot_cpu + 1], core_main_on_cpu_stack,
+			   (void *)(u64)boot_cpu);
+}
+
+void core_secondary(unsigned int cpu)
+{
+	smp_secondary_online(cpu);
+	idle();
+	cpu_park();
+}

@@ -1,0 +1,7 @@
+/* The one stdlib function libfdt needs. */
+#ifndef LIB_STDLIB_H
+#define LIB_STDLIB_H
+
+unsigned long strtoul(const char *s, char **end, int base);
+
+#endif

@@ -1,0 +1,42 @@
+/*
+ * The physical page allocator: free memory kept as a sorted list of
+ * page-aligned ranges. Pure bookkeeping, it never touches the memory it
+ * manages, so the host unit tests exercise it as is.
+ */
+#ifndef MM_PALLOC_H
+#define MM_PALLOC_H
+
+#include "arch/types.h"
+
+#define PALLOC_MAX_RANGES 64
+
+/** Forgets everything: no memory is free. */
+void palloc_reset(void);
+
+/**
+ * Adds [base, base+size) to the free memory, trimmed inward to whole pages.
+ * Returns 0, or -E_NOMEM when the range table is full.
+ */
+int palloc_add(paddr_t base, u64 size);
+
+/**
+ * Removes [base, base+size), widened outward to whole pages, from the free
+ * memory wherever it overlaps. Returns 0, or -E_NOMEM when a split needs a
+ * range slot and none is left.
+ */
+int palloc_exclude(paddr_t base, u64 size);
+
+/**
+ * Allocates size bytes (rounded up to pages) aligned to align (a power of
+ * two, at least a page). Returns true and sets *out, or false when no free
+ * range can hold it.
+ */
+bool palloc_alloc(u64 size, u64 align, paddr_t *out);
+
+/** Returns [base, base+size) to the free memory. */
+int palloc_free(paddr_t base, u64 size);
+
+/** Bytes currently free. */
+u64 palloc_free_bytes(void);
+
+#endif

@@ -1,0 +1,501 @@
+/*
+ * Machine discovery from the flattened device tree, with libfdt. Every
+ * refusal logs one line naming the node or property at fault, because a
+ * user facing a board that does not boot has nothing else to go on.
+ */
+#include "platform/platform.h"
+
+#include <libfdt.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+#define MAX_CELLS 2
+
+static u32 cells_of(const void *fdt, int node, const char *name, u32 dflt)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	if (!v || len != 4)
+		return dflt;
+	return fdt32_to_cpu(*v);
+}
+
+static u64 read_cells(const fdt32_t *p, u32 n)
+{
+	u64 v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_to_cpu(*p++);
+	return v;
+}
+
+/*
+ * Translates a bus address of node's children to the CPU's physical address
+ * through the "ranges" of every bus above. An absent "ranges" on a bus means
+ * its children are not memory-mapped at all.
+ */
+static int translate(const void *fdt, int bus, u64 *addr)
+{
+	while (bus > 0) {
+		int parent = fdt_parent_offset(fdt, bus), len, i;
+		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
+		u32 ca, pa, cs, stride;
+
+		if (!r)
+			return -E_NOENT;
+		ca = cells_of(fdt, bus, "#address-cells", 2);
+		cs = cells_of(fdt, bus, "#size-cells", 1);
+		pa = cells_of(fdt, parent, "#address-cells", 2);
+		stride = ca + pa + cs;
+		if (ca > MAX_CELLS || pa > MAX_CELLS || cs > MAX_CELLS)
+			return -E_NOTSUPP;
+		for (i = 0; len && i + (int)stride * 4 <= len; i += (int)stride * 4) {
+			const fdt32_t *e = r + i / 4;
+			u64 child = read_cells(e, ca), paddr = read_cells(e + ca, pa);
+			u64 size = read_cells(e + ca + pa, cs);
+
+			if (*addr >= child && *addr - child < size) {
+				*addr = *addr - child + paddr;
+				break;
+			}
+		}
+		if (len && i + (int)stride * 4 > len)
+			return -E_RANGE;
+		bus = parent;
+	}
+	return 0;
+}
+
+/**
+ * Reads entry idx of node's "reg" as a CPU physical range. Returns 0,
+ * -E_NOENT when there is no such entry, or another negative error when the
+ * cells cannot be understood.
+ */
+static int reg_at(const void *fdt, int node, int idx, struct plat_range *out)
+{
+	int parent = fdt_parent_offset(fdt, node), len;
+	u32 ac = cells_of(fdt, parent, "#address-cells", 2);
+	u32 sc = cells_of(fdt, parent, "#size-cells", 1);
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+	u32 stride = ac + sc;
+
+	if (ac == 0 || ac > MAX_CELLS || sc > MAX_CELLS)
+		return -E_NOTSUPP;
+	if (!reg || (u32)len < (u32)(idx + 1) * stride * 4)
+		return -E_NOENT;
+	reg += (u32)idx * stride;
+	out->base = read_cells(reg, ac);
+	out->size = read_cells(reg + ac, sc);
+	return translate(fdt, parent, &out->base);
+}
+
+static bool node_is(const void *fdt, int node, const char *prop, const char *value)
+{
+	int len;
+	const char *v = fdt_getprop(fdt, node, prop, &len);
+
+	return v && len > 0 && strnlen(v, (size_t)len) == strlen(value) && !strcmp(v, value);
+}
+
+static int discover_memory(const void *fdt, struct platform *p)
+{
+	int node;
+
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+		struct plat_range r;
+		int i;
+
+		if (!node_is(fdt, node, "device_type", "memory"))
+			continue;
+		if (fdt_getprop(fdt, node, "status", NULL) && !node_is(fdt, node, "status", "okay"))
+			continue;
+		for (i = 0; reg_at(fdt, node, i, &r) == 0; i++) {
+			if (!r.size)
+				continue;
+			if (p->mem_count == PLAT_MAX_MEM) {
+				log_warn("fdt: more than %d memory ranges; ignoring %s reg[%d]",
+					 PLAT_MAX_MEM, fdt_get_name(fdt, node, NULL), i);
+				continue;
+			}
+			p->mem[p->mem_count++] = r;
+		}
+	}
+	if (!p->mem_count) {
+		log_err("fdt: no memory: no node with device_type = \"memory\" and a non-empty reg");
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+static void add_reserved(struct platform *p, u64 base, u64 size, const char *what)
+{
+	if (!size)
+		return;
+	if (p->reserved_count == PLAT_MAX_RESERVED) {
+		log_warn("fdt: more than %d reserved regions; %s is treated as usable memory",
+			 PLAT_MAX_RESERVED, what);
+		return;
+	}
+	p->reserved[p->reserved_count].base = base;
+	p->reserved[p->reserved_count].size = size;
+	p->reserved_count++;
+}
+
+static void discover_reserved(const void *fdt, struct platform *p)
+{
+	int i, n = fdt_num_mem_rsv(fdt), rm, node;
+
+	for (i = 0; i < n; i++) {
+		u64 base, size;
+
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
+			add_reserved(p, base, size, "a /memreserve/ entry");
+	}
+	rm = fdt_path_offset(fdt, "/reserved-memory");
+	if (rm < 0)
+		return;
+	fdt_for_each_subnode(node, fdt, rm) {
+		struct plat_range r;
+		int j;
+
+		/* A node with only "size" asks the OS to allocate; nothing is fixed. */
+		for (j = 0; reg_at(fdt, node, j, &r) == 0; j++)
+			add_reserved(p, r.base, r.size, fdt_get_name(fdt, node, NULL));
+	}
+}
+
+static int discover_cpus(const void *fdt, struct platform *p)
+{
+	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	u32 ac;
+
+	if (cpus < 0) {
+		log_err("fdt: no /cpus node");
+		return -E_INVAL;
+	}
+	ac = cells_of(fdt, cpus, "#address-cells", 2);
+	fdt_for_each_subnode(node, fdt, cpus) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		const fdt32_t *reg;
+		int len;
+
+		if (!node_is(fdt, node, "device_type", "cpu"))
+			continue;
+		if (fdt_getprop(fdt, node, "status", NULL) && !node_is(fdt, node, "status", "okay"))
+			continue;
+		reg = fdt_getprop(fdt, node, "reg", &len);
+		if (!reg || ac < 1 || ac > 2 || len < (int)ac * 4) {
+			log_err("fdt: /cpus/%s: missing or malformed reg (#address-cells = %u)", name,
+				ac);
+			return -E_INVAL;
+		}
+		if (!fdt_getprop(fdt, node, "enable-method", NULL)) {
+			log_err("fdt: /cpus/%s: no enable-method; Partita starts CPUs with PSCI and "
+				"needs enable-method = \"psci\"",
+				name);
+			return -E_INVAL;
+		}
+		if (!node_is(fdt, node, "enable-method", "psci")) {
+			log_err("fdt: /cpus/%s: enable-method \"%s\" is not supported, only \"psci\"",
+				name, (const char *)fdt_getprop(fdt, node, "enable-method", NULL));
+			return -E_INVAL;
+		}
+		if (p->cpu_count == PLAT_MAX_CPUS) {
+			log_warn("fdt: more than %d CPUs; /cpus/%s is left off", PLAT_MAX_CPUS, name);
+			continue;
+		}
+		p->cpus[p->cpu_count++].mpidr = read_cells(reg, ac) & MPIDR_AFFINITY_MASK;
+	}
+	if (!p->cpu_count) {
+		log_err("fdt: /cpus has no cpu node");
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+static int find_compatible(const void *fdt, const char *const *compat, size_t n, size_t *which)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		int node = fdt_node_offset_by_compatible(fdt, -1, compat[i]);
+
+		while (node >= 0 && fdt_getprop(fdt, node, "status", NULL) &&
+		       !node_is(fdt, node, "status", "okay"))
+			node = fdt_node_offset_by_compatible(fdt, node, compat[i]);
+		if (node >= 0) {
+			*which = i;
+			return node;
+		}
+	}
+	return -1;
+}
+
+/* Decodes the index-th (type, number, flags) triple of interrupts as an INTID. */
+static int ppi_at(const void *fdt, int node, int index, u32 *intid)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, "interrupts", &len);
+
+	if (!v || len < (index + 1) * 12)
+		return -E_NOENT;
+	v += index * 3;
+	/* GIC binding: type 0 is SPI (INTID = n + 32), type 1 is PPI (n + 16). */
+	*intid = fdt32_to_cpu(v[1]) + (fdt32_to_cpu(v[0]) == 1 ? 16 : 32);
+	return 0;
+}
+
+static int discover_gic(const void *fdt, struct platform *p)
+{
+	static const char *const compat[] = {
+		"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
+	};
+	size_t which = 0;
+	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
+	const char *name;
+
+	if (node < 0) {
+		log_err("fdt: no interrupt controller: no node compatible with \"arm,gic-v3\" or "
+			"\"arm,cortex-a15-gic\" (GICv2)");
+		return -E_INVAL;
+	}
+	name = fdt_get_name(fdt, node, NULL);
+	p->gic.version = which == 0 ? 3 : 2;
+	if (reg_at(fdt, node, 0, &p->gic.dist) ||
+	    reg_at(fdt, node, 1, which == 0 ? &p->gic.redist : &p->gic.cpu)) {
+		log_err("fdt: %s: reg must give the distributor and the %s", name,
+			which == 0 ? "redistributors" : "CPU interface");
+		return -E_INVAL;
+	}
+	if (which != 0) {
+		/* GICH and GICV are optional in the binding but Partita needs them. */
+		if (reg_at(fdt, node, 2, &p->gic.hyp) || reg_at(fdt, node, 3, &p->gic.vcpu)) {
+			log_err("fdt: %s: reg lacks the GICH and GICV frames needed to virtualize "
+				"GICv2",
+				name);
+			return -E_INVAL;
+		}
+	}
+	if (ppi_at(fdt, node, 0, &p->gic.maint_ppi))
+		p->gic.maint_ppi = 25; /* the SBSA's recommended maintenance PPI */
+	return 0;
+}
+
+static int discover_timer(const void *fdt, struct platform *p)
+{
+	static const char *const compat[] = {"arm,armv8-timer", "arm,armv7-timer"};
+	size_t which;
+	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
+
+	if (node < 0) {
+		log_err("fdt: no timer: no node compatible with \"arm,armv8-timer\"");
+		return -E_INVAL;
+	}
+	if (ppi_at(fdt, node, 0, &p->timer.sec_phys_ppi) ||
+	    ppi_at(fdt, node, 1, &p->timer.phys_ppi) || ppi_at(fdt, node, 2, &p->timer.virt_ppi) ||
+	    ppi_at(fdt, node, 3, &p->timer.hyp_ppi)) {
+		log_err("fdt: %s: interrupts must list the four timer PPIs",
+			fdt_get_name(fdt, node, NULL));
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+static int discover_psci(const void *fdt, struct platform *p)
+{
+	static const char *const compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
+	size_t which;
+	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
+
+	if (node < 0) {
+		log_err("fdt: no PSCI: no node compatible with \"arm,psci-0.2\" or later");
+		return -E_INVAL;
+	}
+	if (which == 2) {
+		log_err("fdt: %s: PSCI 0.1 (\"arm,psci\" only) is not supported; PSCI 0.2 or "
+			"later is needed",
+			fdt_get_name(fdt, node, NULL));
+		return -E_INVAL;
+	}
+	if (node_is(fdt, node, "method", "smc")) {
+		p->psci = PSCI_CONDUIT_SMC;
+	} else if (node_is(fdt, node, "method", "hvc")) {
+		p->psci = PSCI_CONDUIT_HVC;
+	} else {
+		log_err("fdt: %s: method must be \"smc\" or \"hvc\"", fdt_get_name(fdt, node, NULL));
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+/* Resolves stdout-path ("serial0:115200n8", an alias or a full path) to a node. */
+static int stdout_node(const void *fdt, char *path, size_t size)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	const char *v, *colon;
+	size_t n;
+
+	if (chosen < 0)
+		return -E_NOENT;
+	v = fdt_getprop(fdt, chosen, "stdout-path", &len);
+	if (!v)
+		v = fdt_getprop(fdt, chosen, "linux,stdout-path", &len);
+	if (!v || len <= 0)
+		return -E_NOENT;
+	n = strnlen(v, (size_t)len);
+	colon = memchr(v, ':', n);
+	if (colon)
+		n = (size_t)(colon - v);
+	if (n >= size)
+		n = size - 1;
+	memcpy(path, v, n);
+	path[n] = '\0';
+	return fdt_path_offset_namelen(fdt, v, (int)n);
+}
+
+static void discover_uart(const void *fdt, struct platform *p)
+{
+	int node = stdout_node(fdt, p->uart.path, sizeof(p->uart.path));
+
+	if (node == -E_NOENT) {
+		log_warn("fdt: no /chosen/stdout-path; keeping the built-in console");
+		return;
+	}
+	if (node < 0) {
+		log_warn("fdt: /chosen/stdout-path \"%s\" names no node; keeping the built-in "
+			 "console",
+			 p->uart.path);
+		return;
+	}
+	if (fdt_node_check_compatible(fdt, node, "arm,pl011") == 0) {
+		p->uart.kind = UART_PL011;
+	} else if (fdt_node_check_compatible(fdt, node, "ns16550a") == 0 ||
+		   fdt_node_check_compatible(fdt, node, "ns16550") == 0 ||
+		   fdt_node_check_compatible(fdt, node, "snps,dw-apb-uart") == 0) {
+		p->uart.kind = UART_NS16550;
+		p->uart.reg_shift = cells_of(fdt, node, "reg-shift", 0);
+		p->uart.reg_io_width = cells_of(fdt, node, "reg-io-width", 1);
+	} else {
+		log_warn("fdt: stdout-path %s: no driver for this UART (Partita has pl011 and "
+			 "ns16550); keeping the built-in console",
+			 p->uart.path);
+		return;
+	}
+	if (reg_at(fdt, node, 0, &p->uart.reg)) {
+		log_warn("fdt: %s: no usable reg; keeping the built-in console", p->uart.path);
+		p->uart.kind = UART_NONE;
+	}
+}
+
+static int discover_initrd(const void *fdt, struct platform *p)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen"), ls, le;
+	const fdt32_t *s, *e;
+	u64 start, end;
+
+	if (chosen < 0)
+		return 0;
+	s = fdt_getprop(fdt, chosen, "linux,initrd-start", &ls);
+	e = fdt_getprop(fdt, chosen, "linux,initrd-end", &le);
+	if (!s && !e)
+		return 0;
+	if (!s || !e || (ls != 4 && ls != 8) || (le != 4 && le != 8)) {
+		log_err("fdt: /chosen: linux,initrd-start and linux,initrd-end must both be 32- or "
+			"64-bit values");
+		return -E_INVAL;
+	}
+	start = read_cells(s, (u32)ls / 4);
+	end = read_cells(e, (u32)le / 4);
+	if (end < start) {
+		log_err("fdt: /chosen: linux,initrd-end 0x%lx is below linux,initrd-start 0x%lx",
+			end, start);
+		return -E_INVAL;
+	}
+	p->has_initrd = end > start;
+	p->initrd.base = start;
+	p->initrd.size = end - start;
+	return 0;
+}
+
+static int check_blob(const void *fdt, u64 max_size)
+{
+	int err = fdt_check_header(fdt);
+
+	if (err == -FDT_ERR_BADMAGIC) {
+		log_err("fdt: no device tree at %p: bad magic 0x%08x (expected 0xd00dfeed)", fdt,
+			fdt32_to_cpu(*(const fdt32_t *)fdt));
+		return -E_INVAL;
+	}
+	if (err) {
+		log_err("fdt: device tree at %p: bad header: %s", fdt, fdt_strerror(err));
+		return -E_INVAL;
+	}
+	if (fdt_totalsize(fdt) > max_size) {
+		log_err("fdt: device tree at %p is truncated: its header says %u bytes, only %lu "
+			"are there",
+			fdt, fdt_totalsize(fdt), (unsigned long)max_size);
+		return -E_INVAL;
+	}
+	err = fdt_check_full(fdt, fdt_totalsize(fdt));
+	if (err) {
+		log_err("fdt: device tree at %p is malformed: %s", fdt, fdt_strerror(err));
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+int platform_discover(const void *fdt, u64 max_size, struct platform *p)
+{
+	int err;
+
+	memset(p, 0, sizeof(*p));
+	if (max_size < sizeof(struct fdt_header)) {
+		log_err("fdt: device tree at %p: only %lu bytes, shorter than a header", fdt,
+			(unsigned long)max_size);
+		return -E_INVAL;
+	}
+	err = check_blob(fdt, max_size);
+	if (err)
+		return err;
+	p->fdt.base = (u64)(uintptr_t)fdt;
+	p->fdt.size = fdt_totalsize(fdt);
+	err = discover_memory(fdt, p);
+	if (!err)
+		err = discover_cpus(fdt, p);
+	if (!err)
+		err = discover_gic(fdt, p);
+	if (!err)
+		err = discover_timer(fdt, p);
+	if (!err)
+		err = discover_psci(fdt, p);
+	if (!err)
+		err = discover_initrd(fdt, p);
+	if (err)
+		return err;
+	discover_reserved(fdt, p);
+	discover_uart(fdt, p);
+	return 0;
+}
+
+u64 platform_mem_total(const struct platform *p)
+{
+	u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < p->mem_count; i++)
+		total += p->mem[i].size;
+	return total;
+}
+
+int platform_cpu_index(const struct platform *p, u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->cpu_count; i++) {
+		if (p->cpus[i].mpidr == (mpidr & MPIDR_AFFINITY_MASK))
+			return (int)i;
+	}
+	return -1;
+}

@@ -1,0 +1,44 @@
+/*
+ * 16550-compatible UART, polled. The binding's reg-shift spaces the byte
+ * registers out and reg-io-width says whether they must be accessed as words.
+ */
+#include "arch/mmio.h"
+#include "platform/uart.h"
+
+#define UART_THR 0 /* transmit holding (write) */
+#define UART_RBR 0 /* receive buffer (read) */
+#define UART_LSR 5 /* line status */
+#define UART_LSR_DR BIT(0)
+#define UART_LSR_THRE BIT(5)
+
+static u32 reg_read(const struct plat_uart *u, unsigned int reg)
+{
+	u64 addr = u->reg.base + ((u64)reg << u->reg_shift);
+
+	return u->reg_io_width == 4 ? mmio_read32(addr) : mmio_read8(addr);
+}
+
+static void reg_write(const struct plat_uart *u, unsigned int reg, u8 v)
+{
+	u64 addr = u->reg.base + ((u64)reg << u->reg_shift);
+
+	if (u->reg_io_width == 4)
+		mmio_write32(addr, v);
+	else
+		mmio_write8(addr, v);
+}
+
+void ns16550_putc(const struct plat_uart *u, char c)
+{
+	while (!(reg_read(u, UART_LSR) & UART_LSR_THRE))
+		;
+	reg_write(u, UART_THR, (u8)c);
+}
+
+/** Returns the next received byte, or -1 when none is waiting. */
+int ns16550_getc(const struct plat_uart *u)
+{
+	if (!(reg_read(u, UART_LSR) & UART_LSR_DR))
+		return -1;
+	return (int)(reg_read(u, UART_RBR) & 0xff);
+}

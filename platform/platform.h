@@ -1,0 +1,94 @@
+/*
+ * What Partita knows about the machine, discovered from the FDT the boot
+ * loader passed in x0. Plain data: nothing here knows about VMs.
+ */
+#ifndef PLATFORM_PLATFORM_H
+#define PLATFORM_PLATFORM_H
+
+#include "arch/types.h"
+
+#define PLAT_MAX_CPUS 16
+#define PLAT_MAX_MEM 16
+#define PLAT_MAX_RESERVED 32
+#define PLAT_PATH_MAX 64
+
+/* MPIDR_EL1 affinity fields Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
+#define MPIDR_AFFINITY_MASK 0xff00ffffffULL
+
+struct plat_range {
+	u64 base;
+	u64 size;
+};
+
+enum uart_kind {
+	UART_NONE = 0,
+	UART_PL011,
+	UART_NS16550,
+};
+
+struct plat_uart {
+	enum uart_kind kind;
+	struct plat_range reg;
+	u32 reg_shift;    /* ns16550: register stride is 1 << reg_shift */
+	u32 reg_io_width; /* ns16550: 1 or 4 byte accesses */
+	char path[PLAT_PATH_MAX];
+};
+
+enum psci_conduit {
+	PSCI_CONDUIT_NONE = 0,
+	PSCI_CONDUIT_SMC,
+	PSCI_CONDUIT_HVC,
+};
+
+struct plat_gic {
+	unsigned int version; /* 2 or 3 */
+	struct plat_range dist;
+	struct plat_range redist; /* v3: the first redistributor region */
+	struct plat_range cpu;    /* v2: GICC */
+	struct plat_range hyp;    /* v2: GICH */
+	struct plat_range vcpu;   /* v2: GICV */
+	u32 maint_ppi;            /* maintenance interrupt, as an INTID */
+};
+
+/* Timer PPIs as INTIDs (16..31), in the order of the binding's interrupts. */
+struct plat_timer {
+	u32 sec_phys_ppi;
+	u32 phys_ppi;
+	u32 virt_ppi;
+	u32 hyp_ppi;
+};
+
+struct plat_cpu {
+	u64 mpidr; /* affinity bits from the cpu node's reg */
+};
+
+struct platform {
+	struct plat_range mem[PLAT_MAX_MEM];
+	unsigned int mem_count;
+	struct plat_range reserved[PLAT_MAX_RESERVED];
+	unsigned int reserved_count;
+	struct plat_cpu cpus[PLAT_MAX_CPUS];
+	unsigned int cpu_count;
+	struct plat_gic gic;
+	struct plat_timer timer;
+	enum psci_conduit psci;
+	struct plat_uart uart;
+	bool has_initrd;
+	struct plat_range initrd;
+	struct plat_range fdt; /* the blob itself */
+};
+
+/**
+ * Fills p from the FDT at fdt, of which at most max_size bytes may be read.
+ * Returns 0, or -E_INVAL after logging one line that says what is wrong and
+ * where. Warnings (a missing stdout-path, extra CPUs) are logged, not failed.
+ */
+int platform_discover(const void *fdt, u64 max_size, struct platform *p);
+
+/** Total bytes of RAM described by the memory nodes. */
+u64 platform_mem_total(const struct platform *p);
+
+/** Returns the index of the CPU with this MPIDR (affinity bits), or -1. */
+int platform_cpu_index(const struct platform *p, u64 mpidr);
+
+#endif

@@ -1,0 +1,3 @@
+.PHONY: unit-build unit
+unit-build:
+unit:

@@ -1,0 +1,69 @@
+/*
+ * EL2 exception vectors (Arm ARM D1.10.2): 16 entries of 128 bytes, in four
+ * groups: current EL with SP_EL0, current EL with SP_ELx, lower EL in
+ * AArch64, lower EL in AArch32. The hypervisor runs on SP_EL2, so only the
+ * second group is its own; an exception there is a hypervisor bug and is
+ * reported in full.
+ */
+#include "asm-offsets.h"
+
+.macro hyp_unexpected kind, vector
+	.balign	0x80
+	sub	sp, sp, #HYP_FRAME_SIZE
+	stp	x0, x1, [sp, #0]
+	mov	x0, #\kind
+	mov	x1, #\vector
+	b	hyp_save_and_report
+.endm
+
+	.section .text.vectors, "ax"
+	.balign	0x800
+	.globl	hyp_vectors
+hyp_vectors:
+	hyp_unexpected 0, 0	/* current EL, SP_EL0 */
+	hyp_unexpected 1, 1
+	hyp_unexpected 2, 2
+	hyp_unexpected 3, 3
+	hyp_unexpected 0, 4	/* current EL, SP_EL2 */
+	hyp_unexpected 1, 5
+	hyp_unexpected 2, 6
+	hyp_unexpected 3, 7
+	hyp_unexpected 0, 8	/* lower EL, AArch64 */
+	hyp_unexpected 1, 9
+	hyp_unexpected 2, 10
+	hyp_unexpected 3, 11
+	hyp_unexpected 0, 12	/* lower EL, AArch32 */
+	hyp_unexpected 1, 13
+	hyp_unexpected 2, 14
+	hyp_unexpected 3, 15
+
+	.text
+/* x0 = kind, x1 = vector; the frame holds the interrupted x0 and x1 already. */
+hyp_save_and_report:
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	add	x2, sp, #HYP_FRAME_SIZE
+	stp	x30, x2, [sp, #16 * 15]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [sp, #HYP_FRAME_ELR]
+	mrs	x2, esr_el2
+	mrs	x3, far_el2
+	stp	x2, x3, [sp, #HYP_FRAME_ESR]
+	mov	x2, x1
+	mov	x1, x0
+	mov	x0, sp
+	bl	hyp_exception
+	b	.
