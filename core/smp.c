@@ -35,6 +35,15 @@ unsigned int smp_start(const struct platform *p, unsigned int boot_cpu)
 
 		if (cpu == boot_cpu)
 			continue;
+		if (p->cpus[cpu].enable != CPU_ENABLE_PSCI) {
+			log_err("cpu%u: %s has %s; Partita starts CPUs with PSCI and needs "
+				"enable-method = \"psci\"; cpu%u stays offline",
+				cpu, p->cpus[cpu].name,
+				p->cpus[cpu].enable == CPU_ENABLE_NONE ? "no enable-method" :
+									 "an unsupported enable-method",
+				cpu);
+			continue;
+		}
 		ret = psci_fw_cpu_on(p->cpus[cpu].mpidr, pa_init((u64)secondary_entry), cpu);
 		if (ret != PSCI_RET_SUCCESS) {
 			log_err("cpu%u (mpidr 0x%lx): firmware PSCI CPU_ON failed: %s", cpu,

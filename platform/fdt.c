@@ -8,6 +8,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "lib/fmt.h"
 #include "lib/log.h"
 
 #define MAX_CELLS 2
@@ -178,6 +179,7 @@ static int discover_cpus(const void *fdt, struct platform *p)
 	ac = cells_of(fdt, cpus, "#address-cells", 2);
 	fdt_for_each_subnode(node, fdt, cpus) {
 		const char *name = fdt_get_name(fdt, node, NULL);
+		struct plat_cpu *c;
 		const fdt32_t *reg;
 		int len;
 
@@ -191,22 +193,19 @@ static int discover_cpus(const void *fdt, struct platform *p)
 				ac);
 			return -E_INVAL;
 		}
-		if (!fdt_getprop(fdt, node, "enable-method", NULL)) {
-			log_err("fdt: /cpus/%s: no enable-method; Partita starts CPUs with PSCI and "
-				"needs enable-method = \"psci\"",
-				name);
-			return -E_INVAL;
-		}
-		if (!node_is(fdt, node, "enable-method", "psci")) {
-			log_err("fdt: /cpus/%s: enable-method \"%s\" is not supported, only \"psci\"",
-				name, (const char *)fdt_getprop(fdt, node, "enable-method", NULL));
-			return -E_INVAL;
-		}
 		if (p->cpu_count == PLAT_MAX_CPUS) {
 			log_warn("fdt: more than %d CPUs; /cpus/%s is left off", PLAT_MAX_CPUS, name);
 			continue;
 		}
-		p->cpus[p->cpu_count++].mpidr = read_cells(reg, ac) & MPIDR_AFFINITY_MASK;
+		c = &p->cpus[p->cpu_count++];
+		c->mpidr = read_cells(reg, ac) & MPIDR_AFFINITY_MASK;
+		if (!fdt_getprop(fdt, node, "enable-method", NULL))
+			c->enable = CPU_ENABLE_NONE;
+		else if (node_is(fdt, node, "enable-method", "psci"))
+			c->enable = CPU_ENABLE_PSCI;
+		else
+			c->enable = CPU_ENABLE_OTHER;
+		fmt_format(c->name, sizeof(c->name), "/cpus/%s", name);
 	}
 	if (!p->cpu_count) {
 		log_err("fdt: /cpus has no cpu node");

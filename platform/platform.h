@@ -58,8 +58,16 @@ struct plat_timer {
 	u32 hyp_ppi;
 };
 
+enum cpu_enable {
+	CPU_ENABLE_NONE = 0, /* no enable-method: fine for the boot CPU only */
+	CPU_ENABLE_PSCI,
+	CPU_ENABLE_OTHER, /* spin-table and the like, which Partita does not drive */
+};
+
 struct plat_cpu {
 	u64 mpidr; /* affinity bits from the cpu node's reg */
+	enum cpu_enable enable;
+	char name[PLAT_PATH_MAX];
 };
 
 struct platform {
