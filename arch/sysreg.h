@@ -7,11 +7,11 @@
 
 #include "arch/types.h"
 
-#define read_sysreg(reg)                                          \
-	({                                                        \
-		u64 __r;                                          \
-		__asm__ volatile("mrs %0, " #reg : "=r"(__r));    \
-		__r;                                              \
+#define read_sysreg(reg)                                       \
+	({                                                     \
+		u64 __r;                                       \
+		__asm__ volatile("mrs %0, " #reg : "=r"(__r)); \
+		__r;                                           \
 	})
 
 #define write_sysreg(reg, v)                                                  \
@@ -56,7 +56,6 @@ static inline void local_irq_disable(void)
 /* CurrentEL */
 #define CURRENTEL_EL_SHIFT 2
 
-
 /* SCTLR_EL2 (HCR_EL2.E2H == 0 layout) */
 #define SCTLR_EL2_M BIT(0)
 #define SCTLR_EL2_A BIT(1)
@@ -64,8 +63,8 @@ static inline void local_irq_disable(void)
 #define SCTLR_EL2_SA BIT(3)
 #define SCTLR_EL2_I BIT(12)
 #define SCTLR_EL2_WXN BIT(19)
-#define SCTLR_EL2_RES1 (BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | \
-			BIT(28) | BIT(29))
+#define SCTLR_EL2_RES1 \
+	(BIT(4) | BIT(5) | BIT(11) | BIT(16) | BIT(18) | BIT(22) | BIT(23) | BIT(28) | BIT(29))
 
 /* TCR_EL2 (E2H == 0) */
 #define TCR_EL2_T0SZ(bits) (64UL - (bits))
@@ -81,7 +80,7 @@ static inline void local_irq_disable(void)
 #define MAIR_IDX_NORMAL 1
 #define MAIR_ATTR_DEVICE_nGnRE 0x04UL
 #define MAIR_ATTR_NORMAL_WB 0xffUL
-#define MAIR_EL2_VALUE \
+#define MAIR_EL2_VALUE                                       \
 	((MAIR_ATTR_DEVICE_nGnRE << (8 * MAIR_IDX_DEVICE)) | \
 	 (MAIR_ATTR_NORMAL_WB << (8 * MAIR_IDX_NORMAL)))
 

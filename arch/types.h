@@ -29,7 +29,7 @@ typedef struct {
 
 static inline paddr_t pa_init(u64 bits)
 {
-	return (paddr_t){bits};
+	return (paddr_t){ bits };
 }
 
 static inline u64 pa_addr(paddr_t pa)
@@ -39,7 +39,7 @@ static inline u64 pa_addr(paddr_t pa)
 
 static inline ipaddr_t ipa_init(u64 bits)
 {
-	return (ipaddr_t){bits};
+	return (ipaddr_t){ bits };
 }
 
 static inline u64 ipa_addr(ipaddr_t ipa)
@@ -48,9 +48,9 @@ static inline u64 ipa_addr(ipaddr_t ipa)
 }
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((u64)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((u64)(a) - 1))
-#define IS_ALIGNED(x, a) (((x) & ((u64)(a) - 1)) == 0)
+#define ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((u64)(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((u64)(a)-1))
+#define IS_ALIGNED(x, a) (((x) & ((u64)(a)-1)) == 0)
 #define BIT(n) (1UL << (n))
 #define GENMASK(hi, lo) ((~0UL >> (63 - (hi))) & (~0UL << (lo)))
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
@@ -65,13 +65,13 @@ static inline u64 ipa_addr(ipaddr_t ipa)
 /** Errors: functions that can fail return one of these, negated. */
 enum err {
 	E_OK = 0,
-	E_INVAL = 1,   /* bad argument or input */
-	E_NOMEM = 2,   /* out of memory or table space */
-	E_RANGE = 3,   /* address outside what is supported */
-	E_EXIST = 4,   /* already present */
-	E_NOENT = 5,   /* not found */
+	E_INVAL = 1, /* bad argument or input */
+	E_NOMEM = 2, /* out of memory or table space */
+	E_RANGE = 3, /* address outside what is supported */
+	E_EXIST = 4, /* already present */
+	E_NOENT = 5, /* not found */
 	E_NOTSUPP = 6, /* valid but not supported */
-	E_BUSY = 7,    /* resource in use */
+	E_BUSY = 7, /* resource in use */
 };
 
 #endif

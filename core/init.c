@@ -43,7 +43,8 @@ static u64 map_fdt(void *fdt)
 		return 0;
 	}
 	if (overlaps(base, PAGE_SIZE, image, image_size)) {
-		log_err("no device tree: x0 at entry (0x%lx) points into Partita's own image", base);
+		log_err("no device tree: x0 at entry (0x%lx) points into Partita's own image",
+			base);
 		return 0;
 	}
 	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA))
@@ -51,7 +52,8 @@ static u64 map_fdt(void *fdt)
 	if (fdt_magic(fdt) == FDT_MAGIC)
 		size = MIN(MAX(fdt_totalsize(fdt), PAGE_SIZE), FDT_MAX_SIZE);
 	if (overlaps(base, size, image, image_size)) {
-		log_err("device tree at 0x%lx (%lu bytes) overlaps Partita's own image", base, size);
+		log_err("device tree at 0x%lx (%lu bytes) overlaps Partita's own image", base,
+			size);
 		return 0;
 	}
 	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA))
@@ -83,7 +85,7 @@ static void map_ram(void)
 static void map_devices(void)
 {
 	const struct plat_gic *g = &plat.gic;
-	const struct plat_range *frames[] = {&g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu};
+	const struct plat_range *frames[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(frames); i++) {

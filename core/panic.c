@@ -96,24 +96,24 @@ static const char *fault_status(u64 esr)
 
 void hyp_exception(struct hyp_frame *f, unsigned int kind, unsigned int vector)
 {
-	static const char *const kinds[] = {"synchronous", "IRQ", "FIQ", "SError"};
-	static const char *const groups[] = {"EL2 with SP_EL0", "EL2", "a lower EL (AArch64)",
-					     "a lower EL (AArch32)"};
+	static const char *const kinds[] = { "synchronous", "IRQ", "FIQ", "SError" };
+	static const char *const groups[] = { "EL2 with SP_EL0", "EL2", "a lower EL (AArch64)",
+					      "a lower EL (AArch32)" };
 	unsigned int ec = esr_ec(f->esr), i;
 
 	log_err("cpu%d: unexpected %s exception from %s", cpu_id(), kinds[kind & 3],
 		groups[(vector >> 2) & 3]);
 	log_err("  ESR 0x%08lx: class 0x%02x %s, ISS 0x%07lx", f->esr, ec, ec_name(ec),
 		f->esr & ESR_ELx_ISS_MASK);
-	if (ec == ESR_ELx_EC_DABT_CUR || ec == ESR_ELx_EC_IABT_CUR ||
-	    ec == ESR_ELx_EC_DABT_LOW || ec == ESR_ELx_EC_IABT_LOW)
+	if (ec == ESR_ELx_EC_DABT_CUR || ec == ESR_ELx_EC_IABT_CUR || ec == ESR_ELx_EC_DABT_LOW ||
+	    ec == ESR_ELx_EC_IABT_LOW)
 		log_err("  %s, %s", fault_status(f->esr),
 			(ec == ESR_ELx_EC_DABT_CUR || ec == ESR_ELx_EC_DABT_LOW) &&
-					(f->esr & BIT(6)) ?
-				"on a write" :
-				"on a read or fetch");
-	log_err("  FAR 0x%016lx  ELR 0x%016lx  SPSR 0x%08lx  SP 0x%016lx", f->far, f->elr,
-		f->spsr, f->sp);
+					(f->esr & BIT(6))
+				? "on a write"
+				: "on a read or fetch");
+	log_err("  FAR 0x%016lx  ELR 0x%016lx  SPSR 0x%08lx  SP 0x%016lx", f->far, f->elr, f->spsr,
+		f->sp);
 	for (i = 0; i < 30; i += 3)
 		log_err("  x%-2u 0x%016lx  x%-2u 0x%016lx  x%-2u 0x%016lx", i, f->x[i], i + 1,
 			f->x[i + 1], i + 2, f->x[i + 2]);

@@ -39,8 +39,9 @@ unsigned int smp_start(const struct platform *p, unsigned int boot_cpu)
 			log_err("cpu%u: %s has %s; Partita starts CPUs with PSCI and needs "
 				"enable-method = \"psci\"; cpu%u stays offline",
 				cpu, p->cpus[cpu].name,
-				p->cpus[cpu].enable == CPU_ENABLE_NONE ? "no enable-method" :
-									 "an unsupported enable-method",
+				p->cpus[cpu].enable == CPU_ENABLE_NONE
+					? "no enable-method"
+					: "an unsupported enable-method",
 				cpu);
 			continue;
 		}

@@ -119,7 +119,7 @@ static void format_one(struct out *o, char conv, int longs, int width, bool left
 
 int fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = {buf, size, 0};
+	struct out o = { buf, size, 0 };
 	va_list args;
 
 	va_copy(args, ap);

@@ -11,7 +11,6 @@
  * the flags '0' and '-', a width (or '*'), and the length modifiers l, ll, z.
  */
 int fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);
-int fmt_format(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int fmt_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

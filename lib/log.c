@@ -16,8 +16,9 @@ void log_vprintf(int level, const char *fmt, va_list ap)
 	char line[LOG_LINE_MAX];
 	int n = fmt_format(line, sizeof(line), "%s", prefixes[level]);
 	int m = fmt_vformat(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	size_t len = (size_t)n + ((size_t)m < sizeof(line) - (size_t)n - 2 ?
-					  (size_t)m : sizeof(line) - (size_t)n - 2);
+	size_t len = (size_t)n + ((size_t)m < sizeof(line) - (size_t)n - 2
+					  ? (size_t)m
+					  : sizeof(line) - (size_t)n - 2);
 
 	line[len++] = '\n';
 	line[len] = '\0';

@@ -24,24 +24,24 @@ void log_vprintf(int level, const char *fmt, va_list ap);
 /** Writes one finished line; the console provides it (a fake in unit tests). */
 void log_sink(int level, const char *line, size_t len);
 
-#define log_err(...)                                 \
-	do {                                         \
-		if (LOG_LEVEL >= LOG_ERROR)          \
+#define log_err(...)                                        \
+	do {                                                \
+		if (LOG_LEVEL >= LOG_ERROR)                 \
 			log_printf(LOG_ERROR, __VA_ARGS__); \
 	} while (0)
-#define log_warn(...)                               \
-	do {                                        \
-		if (LOG_LEVEL >= LOG_WARN)          \
+#define log_warn(...)                                      \
+	do {                                               \
+		if (LOG_LEVEL >= LOG_WARN)                 \
 			log_printf(LOG_WARN, __VA_ARGS__); \
 	} while (0)
-#define log_info(...)                               \
-	do {                                        \
-		if (LOG_LEVEL >= LOG_INFO)          \
+#define log_info(...)                                      \
+	do {                                               \
+		if (LOG_LEVEL >= LOG_INFO)                 \
 			log_printf(LOG_INFO, __VA_ARGS__); \
 	} while (0)
-#define log_debug(...)                               \
-	do {                                         \
-		if (LOG_LEVEL >= LOG_DEBUG)          \
+#define log_debug(...)                                      \
+	do {                                                \
+		if (LOG_LEVEL >= LOG_DEBUG)                 \
 			log_printf(LOG_DEBUG, __VA_ARGS__); \
 	} while (0)
 

@@ -126,9 +126,8 @@ static u64 tcr_value(void)
 	/* PS encodings 0..5 are 32..48 bits; larger ones need 52-bit support. */
 	if (parange > 5)
 		parange = 5;
-	return TCR_EL2_RES1 | TCR_EL2_T0SZ(HYP_VA_BITS) | TCR_EL2_IRGN0_WBWA |
-	       TCR_EL2_ORGN0_WBWA | TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K |
-	       (parange << TCR_EL2_PS_SHIFT);
+	return TCR_EL2_RES1 | TCR_EL2_T0SZ(HYP_VA_BITS) | TCR_EL2_IRGN0_WBWA | TCR_EL2_ORGN0_WBWA |
+	       TCR_EL2_SH0_INNER | TCR_EL2_TG0_4K | (parange << TCR_EL2_PS_SHIFT);
 }
 
 void hyp_mmu_regs(struct hyp_mmu_regs *out)

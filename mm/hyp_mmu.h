@@ -9,9 +9,9 @@
 #include "arch/types.h"
 
 enum hyp_mem {
-	HYP_MEM_TEXT,   /* read-only, executable */
+	HYP_MEM_TEXT, /* read-only, executable */
 	HYP_MEM_RODATA, /* read-only */
-	HYP_MEM_RW,     /* read-write, never executable */
+	HYP_MEM_RW, /* read-write, never executable */
 	HYP_MEM_DEVICE, /* Device-nGnRE, read-write, never executable */
 };
 

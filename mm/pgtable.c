@@ -117,13 +117,14 @@ static bool leaf_allowed(unsigned int level)
  * Maps or (with map false) unmaps [ia, end) within the table at this level.
  * Each entry is either handled whole or split into the next level.
  */
-static int walk_change(struct pgtable *pt, u64 *table, unsigned int level, u64 ia, u64 end,
-		       u64 pa, u64 attrs, bool map)
+static int walk_change(struct pgtable *pt, u64 *table, unsigned int level, u64 ia, u64 end, u64 pa,
+		       u64 attrs, bool map)
 {
 	u64 size = pgtable_level_size(level);
 
 	while (ia < end) {
-		u64 *pte = level == pt->start_level ? root_entry(pt, ia) : &table[index_of(ia, level)];
+		u64 *pte =
+			level == pt->start_level ? root_entry(pt, ia) : &table[index_of(ia, level)];
 		u64 next_ia = ALIGN_DOWN(ia, size) + size;
 		u64 chunk_end = MIN(next_ia, end);
 		u64 *next;

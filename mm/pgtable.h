@@ -54,7 +54,7 @@ struct pgtable_ops {
 struct pgtable {
 	paddr_t root;
 	unsigned int start_level; /* 0..2 */
-	unsigned int ia_bits;     /* input address size */
+	unsigned int ia_bits; /* input address size */
 	unsigned int root_tables; /* concatenated root tables (stage 2 only) */
 	const struct pgtable_ops *ops;
 	void *owner; /* for ops that need it, such as the VMID */

@@ -7,7 +7,7 @@
 
 static struct plat_uart uart = {
 	.kind = BOARD_UART_KIND,
-	.reg = {BOARD_UART_BASE, BOARD_UART_SIZE},
+	.reg = { BOARD_UART_BASE, BOARD_UART_SIZE },
 	.path = "built-in",
 };
 static struct spinlock lock = SPINLOCK_INIT;

@@ -104,7 +104,8 @@ static int discover_memory(const void *fdt, struct platform *p)
 {
 	int node;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0; node = fdt_next_node(fdt, node, NULL)) {
+	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
 		struct plat_range r;
 		int i;
 
@@ -124,7 +125,8 @@ static int discover_memory(const void *fdt, struct platform *p)
 		}
 	}
 	if (!p->mem_count) {
-		log_err("fdt: no memory: no node with device_type = \"memory\" and a non-empty reg");
+		log_err("fdt: no memory: no node with device_type = \"memory\" and a non-empty "
+			"reg");
 		return -E_INVAL;
 	}
 	return 0;
@@ -157,7 +159,7 @@ static void discover_reserved(const void *fdt, struct platform *p)
 	rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
 		return;
-	fdt_for_each_subnode(node, fdt, rm) {
+	fdt_for_each_subnode (node, fdt, rm) {
 		struct plat_range r;
 		int j;
 
@@ -177,7 +179,7 @@ static int discover_cpus(const void *fdt, struct platform *p)
 		return -E_INVAL;
 	}
 	ac = cells_of(fdt, cpus, "#address-cells", 2);
-	fdt_for_each_subnode(node, fdt, cpus) {
+	fdt_for_each_subnode (node, fdt, cpus) {
 		const char *name = fdt_get_name(fdt, node, NULL);
 		struct plat_cpu *c;
 		const fdt32_t *reg;
@@ -189,12 +191,13 @@ static int discover_cpus(const void *fdt, struct platform *p)
 			continue;
 		reg = fdt_getprop(fdt, node, "reg", &len);
 		if (!reg || ac < 1 || ac > 2 || len < (int)ac * 4) {
-			log_err("fdt: /cpus/%s: missing or malformed reg (#address-cells = %u)", name,
-				ac);
+			log_err("fdt: /cpus/%s: missing or malformed reg (#address-cells = %u)",
+				name, ac);
 			return -E_INVAL;
 		}
 		if (p->cpu_count == PLAT_MAX_CPUS) {
-			log_warn("fdt: more than %d CPUs; /cpus/%s is left off", PLAT_MAX_CPUS, name);
+			log_warn("fdt: more than %d CPUs; /cpus/%s is left off", PLAT_MAX_CPUS,
+				 name);
 			continue;
 		}
 		c = &p->cpus[p->cpu_count++];
@@ -249,7 +252,10 @@ static int ppi_at(const void *fdt, int node, int index, u32 *intid)
 static int discover_gic(const void *fdt, struct platform *p)
 {
 	static const char *const compat[] = {
-		"arm,gic-v3", "arm,cortex-a15-gic", "arm,gic-400", "arm,cortex-a9-gic",
+		"arm,gic-v3",
+		"arm,cortex-a15-gic",
+		"arm,gic-400",
+		"arm,cortex-a9-gic",
 	};
 	size_t which = 0;
 	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
@@ -284,7 +290,7 @@ static int discover_gic(const void *fdt, struct platform *p)
 
 static int discover_timer(const void *fdt, struct platform *p)
 {
-	static const char *const compat[] = {"arm,armv8-timer", "arm,armv7-timer"};
+	static const char *const compat[] = { "arm,armv8-timer", "arm,armv7-timer" };
 	size_t which;
 	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
 
@@ -304,7 +310,7 @@ static int discover_timer(const void *fdt, struct platform *p)
 
 static int discover_psci(const void *fdt, struct platform *p)
 {
-	static const char *const compat[] = {"arm,psci-1.0", "arm,psci-0.2", "arm,psci"};
+	static const char *const compat[] = { "arm,psci-1.0", "arm,psci-0.2", "arm,psci" };
 	size_t which;
 	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
 
@@ -323,7 +329,8 @@ static int discover_psci(const void *fdt, struct platform *p)
 	} else if (node_is(fdt, node, "method", "hvc")) {
 		p->psci = PSCI_CONDUIT_HVC;
 	} else {
-		log_err("fdt: %s: method must be \"smc\" or \"hvc\"", fdt_get_name(fdt, node, NULL));
+		log_err("fdt: %s: method must be \"smc\" or \"hvc\"",
+			fdt_get_name(fdt, node, NULL));
 		return -E_INVAL;
 	}
 	return 0;

@@ -29,7 +29,7 @@ enum uart_kind {
 struct plat_uart {
 	enum uart_kind kind;
 	struct plat_range reg;
-	u32 reg_shift;    /* ns16550: register stride is 1 << reg_shift */
+	u32 reg_shift; /* ns16550: register stride is 1 << reg_shift */
 	u32 reg_io_width; /* ns16550: 1 or 4 byte accesses */
 	char path[PLAT_PATH_MAX];
 };
@@ -44,10 +44,10 @@ struct plat_gic {
 	unsigned int version; /* 2 or 3 */
 	struct plat_range dist;
 	struct plat_range redist; /* v3: the first redistributor region */
-	struct plat_range cpu;    /* v2: GICC */
-	struct plat_range hyp;    /* v2: GICH */
-	struct plat_range vcpu;   /* v2: GICV */
-	u32 maint_ppi;            /* maintenance interrupt, as an INTID */
+	struct plat_range cpu; /* v2: GICC */
+	struct plat_range hyp; /* v2: GICH */
+	struct plat_range vcpu; /* v2: GICV */
+	u32 maint_ppi; /* maintenance interrupt, as an INTID */
 };
 
 /* Timer PPIs as INTIDs (16..31), in the order of the binding's interrupts. */

@@ -27,9 +27,9 @@ void psci_fw_system_reset(void)
 const char *psci_fw_strerror(s64 ret)
 {
 	static const char *const names[] = {
-		"SUCCESS",	    "NOT_SUPPORTED", "INVALID_PARAMETERS", "DENIED",
-		"ALREADY_ON",	    "ON_PENDING",    "INTERNAL_FAILURE",   "NOT_PRESENT",
-		"DISABLED",	    "INVALID_ADDRESS",
+		"SUCCESS",    "NOT_SUPPORTED",	 "INVALID_PARAMETERS", "DENIED",
+		"ALREADY_ON", "ON_PENDING",	 "INTERNAL_FAILURE",   "NOT_PRESENT",
+		"DISABLED",   "INVALID_ADDRESS",
 	};
 
 	if (ret > 0 || -ret >= (s64)ARRAY_SIZE(names))

@@ -1,0 +1,96 @@
+#!/bin/sh
+# Run every test: the host unit tests ($BUILD/host/unit/test_*, cmocka, TAP
+# output), then the system tests under QEMU (pytest, tests/system). `make check`
+# builds everything first and runs this as `BUILD=build scripts/check.sh`.
+#
+# The last line is always `N passed, M failed`, the totals of both; the exit
+# status is non-zero if anything failed, errored or crashed.
+#
+#   PYTEST_ARGS='-k "smp4 and gicv3"' make check   extra pytest arguments (shell quoting)
+#   PYTEST=...                                    the pytest command (default below)
+set -u
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP" || exit 1
+BUILD=${BUILD:-build}
+export BUILD
+PYTEST=${PYTEST:-/usr/bin/python3 -m pytest}
+
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- host unit tests ------------------------------------------------------------
+units=0
+for t in "$BUILD"/host/unit/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	units=$((units + 1))
+	echo "=== $t"
+	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$tmp/unit.out" 2>&1
+	rc=$?
+	cat "$tmp/unit.out"
+	# TAP: `ok N - name`, `not ok N - name`, `not ok N # SKIP name` (a skip).
+	ok=$(grep -Ec '^[[:space:]]*ok [0-9]+' "$tmp/unit.out")
+	skip=$(grep -Eic '^[[:space:]]*(not )?ok [0-9]+ # SKIP' "$tmp/unit.out")
+	notok=$(grep -Eic '^[[:space:]]*not ok [0-9]+' "$tmp/unit.out")
+	notok=$((notok - skip))
+	ok=$((ok - $(grep -Eic '^[[:space:]]*ok [0-9]+ # SKIP' "$tmp/unit.out")))
+	passed=$((passed + ok))
+	failed=$((failed + notok))
+	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
+		if [ "$rc" -gt 128 ]; then
+			echo "check: $t crashed (signal $((rc - 128)))"
+		else
+			echo "check: $t exited with status $rc but reported no failing test"
+		fi
+		failed=$((failed + 1))
+	elif [ $((ok + notok + skip)) -eq 0 ]; then
+		echo "check: $t printed no TAP results (ok N / not ok N)"
+		failed=$((failed + 1))
+	fi
+	[ "$skip" -gt 0 ] && echo "check: $t: $skip skipped"
+done
+echo "check: unit tests: $units binaries, $passed passed, $failed failed"
+
+# --- system tests -----------------------------------------------------------------
+echo "=== system tests: $PYTEST -q tests/system ${PYTEST_ARGS:-}"
+eval "set -- ${PYTEST_ARGS:-}"
+# The output goes to the terminal as it comes, and to a file for the counts.
+{
+	$PYTEST -q -p no:cacheprovider tests/system "$@" 2>&1
+	echo $? >"$tmp/pytest.rc"
+} | tee "$tmp/pytest.out"
+rc=$(cat "$tmp/pytest.rc" 2>/dev/null || echo 1)
+
+# pytest's summary, e.g. `3 failed, 15 passed, 1 error in 5.03s` (with -q,
+# possibly framed by `=`).
+summary=$(grep -E '^=*[[:space:]]*[0-9]+ [a-z]+.* in [0-9.]+s' "$tmp/pytest.out" | tail -n 1)
+count() {
+	echo "$summary" | grep -Eo "[0-9]+ $1" | head -n 1 | cut -d' ' -f1
+}
+sp=$(count passed)
+sf=$(count failed)
+se=$(count 'errors?')
+sp=${sp:-0}
+sf=${sf:-0}
+se=${se:-0}
+passed=$((passed + sp))
+failed=$((failed + sf + se))
+case $rc in
+0) ;;
+1) if [ $((sf + se)) -eq 0 ]; then
+	failed=$((failed + 1))
+   fi ;;
+5)
+	echo "check: pytest collected no tests"
+	failed=$((failed + 1)) ;;
+*)
+	echo "check: pytest failed with status $rc (interrupted, internal or usage error)"
+	failed=$((failed + 1)) ;;
+esac
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
