@@ -100,9 +100,10 @@ run: $(BUILD)/partita.bin
 	@echo "Partita on QEMU: press Ctrl-a then x to quit."
 	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
 
+include guests/test/guests.mk
 include tests/unit/unit.mk
 
-check: $(BUILD)/partita.bin unit-build
+check: $(BUILD)/partita.bin guests unit-build
 	$(Q)BUILD=$(BUILD) scripts/check.sh
 
 clean:

@@ -14,6 +14,11 @@ static inline void mmio_write32(u64 addr, u32 v)
 	*(volatile u32 *)addr = v;
 }
 
+static inline u64 mmio_read64(u64 addr)
+{
+	return *(volatile u64 *)addr;
+}
+
 static inline u8 mmio_read8(u64 addr)
 {
 	return *(volatile u8 *)addr;

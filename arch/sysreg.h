@@ -7,18 +7,22 @@
 
 #include "arch/types.h"
 
-#define read_sysreg(reg)                                       \
+#define __read_sysreg(reg)                                       \
 	({                                                     \
 		u64 __r;                                       \
 		__asm__ volatile("mrs %0, " #reg : "=r"(__r)); \
 		__r;                                           \
 	})
 
-#define write_sysreg(reg, v)                                                  \
+#define __write_sysreg(reg, v)                                                  \
 	do {                                                                  \
 		u64 __v = (u64)(v);                                           \
 		__asm__ volatile("msr " #reg ", %0" : : "r"(__v) : "memory"); \
 	} while (0)
+
+/* One level of indirection, so that a register named by a macro is expanded first. */
+#define read_sysreg(reg) __read_sysreg(reg)
+#define write_sysreg(reg, v) __write_sysreg(reg, v)
 
 static inline void isb(void)
 {
@@ -93,6 +97,69 @@ static inline void local_irq_disable(void)
 #define CNTHCTL_EVNTEN BIT(2)
 #define CNTHCTL_EVNTI_SHIFT 4
 
+/* HCR_EL2 */
+#define HCR_EL2_VM BIT(0)
+#define HCR_EL2_SWIO BIT(1)
+#define HCR_EL2_FMO BIT(3)
+#define HCR_EL2_IMO BIT(4)
+#define HCR_EL2_AMO BIT(5)
+#define HCR_EL2_VSE BIT(8)
+#define HCR_EL2_FB BIT(9)
+#define HCR_EL2_BSU_IS (1UL << 10)
+#define HCR_EL2_TWI BIT(13)
+#define HCR_EL2_TWE BIT(14)
+#define HCR_EL2_TID3 BIT(18)
+#define HCR_EL2_TSC BIT(19)
+#define HCR_EL2_TIDCP BIT(20)
+#define HCR_EL2_TACR BIT(21)
+#define HCR_EL2_RW BIT(31)
+#define HCR_EL2_TLOR BIT(35)
+#define HCR_EL2_TERR BIT(36)
+#define HCR_EL2_APK BIT(40)
+#define HCR_EL2_API BIT(41)
+
+/* CPTR_EL2 (E2H == 0): bits 7:0, 9 and 13 are RES1; TSM (12) is RES1 without SME. */
+#define CPTR_EL2_RES1 (GENMASK(7, 0) | BIT(9) | BIT(13))
+#define CPTR_EL2_TZ BIT(8)
+#define CPTR_EL2_TFP BIT(10)
+#define CPTR_EL2_TSM BIT(12)
+
+/* MDCR_EL2 */
+#define MDCR_EL2_HPMN_MASK 0x1fUL
+
+/* VTCR_EL2 */
+#define VTCR_EL2_T0SZ(bits) (64UL - (bits))
+#define VTCR_EL2_SL0_SHIFT 6
+#define VTCR_EL2_IRGN0_WBWA (1UL << 8)
+#define VTCR_EL2_ORGN0_WBWA (1UL << 10)
+#define VTCR_EL2_SH0_INNER (3UL << 12)
+#define VTCR_EL2_TG0_4K (0UL << 14)
+#define VTCR_EL2_PS_SHIFT 16
+#define VTCR_EL2_RES1 BIT(31)
+
+#define VTTBR_VMID_SHIFT 48
+
+/* SCTLR_EL1: the RES1 bits of ARMv8.0, which are the architectural reset value with the MMU off. */
+#define SCTLR_EL1_RES1 (BIT(11) | BIT(20) | BIT(22) | BIT(23) | BIT(28) | BIT(29))
+#define SCTLR_EL1_SPAN BIT(23)
+#define SCTLR_EL1_DSSBS BIT(44)
+
+/* ID register fields */
+#define ID_AA64PFR0_SVE_SHIFT 32
+#define ID_AA64PFR0_RAS_SHIFT 28
+#define ID_AA64PFR1_SME_SHIFT 24
+#define ID_AA64ISAR1_APA_SHIFT 4
+#define ID_AA64ISAR1_API_SHIFT 8
+#define ID_AA64ISAR1_GPA_SHIFT 24
+#define ID_AA64ISAR1_GPI_SHIFT 28
+#define ID_AA64MMFR1_LO_SHIFT 16
+#define ID_AA64MMFR1_PAN_SHIFT 20
+#define ID_FIELD(reg, shift) (((reg) >> (shift)) & 0xfUL)
+
+/* PMCR_EL0 */
+#define PMCR_EL0_N_SHIFT 11
+#define PMCR_EL0_N_MASK 0x1fUL
+
 /* DAIF bits in SPSR */
 #define SPSR_D BIT(9)
 #define SPSR_A BIT(8)
@@ -104,6 +171,9 @@ static inline void local_irq_disable(void)
 #define SPSR_M_EL2h 0x9UL
 #define SPSR_M_MASK 0xfUL
 #define SPSR_M_AARCH32 BIT(4)
+#define SPSR_PAN BIT(22)
+#define SPSR_DIT BIT(24)
+#define SPSR_SSBS BIT(12)
 
 static inline unsigned int current_el(void)
 {

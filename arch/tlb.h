@@ -33,6 +33,12 @@ static inline void tlbi_vmalls12e1is(void)
 	__asm__ volatile("tlbi vmalls12e1is" ::: "memory");
 }
 
+/** Stage-1 and stage-2 entries of the current VMID, this core only. */
+static inline void tlbi_vmalls12e1(void)
+{
+	__asm__ volatile("tlbi vmalls12e1" ::: "memory");
+}
+
 /** Stage-1 entries of the current VMID, all cores. */
 static inline void tlbi_vmalle1is(void)
 {

@@ -6,8 +6,17 @@
 #include <stddef.h>
 
 #include "core/hyp_frame.h"
+#include "core/percpu.h"
+#include "vcpu/vcpu.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
+
+/* vcpu/entry.S stores these pairs with single stp instructions. */
+_Static_assert(offsetof(struct vcpu, regs.sp_el0) == offsetof(struct vcpu, regs.x[30]) + 8,
+	       "sp_el0 must follow x30");
+_Static_assert(offsetof(struct vcpu, regs.spsr) == offsetof(struct vcpu, regs.elr) + 8,
+	       "spsr must follow elr");
+_Static_assert(offsetof(struct vcpu, regs) == 0, "the registers come first");
 
 void asm_offsets(void);
 
@@ -19,4 +28,9 @@ void asm_offsets(void)
 	DEFINE(HYP_FRAME_SPSR, offsetof(struct hyp_frame, spsr));
 	DEFINE(HYP_FRAME_ESR, offsetof(struct hyp_frame, esr));
 	DEFINE(HYP_FRAME_FAR, offsetof(struct hyp_frame, far));
+	DEFINE(PERCPU_VCPU, offsetof(struct percpu, vcpu));
+	DEFINE(VCPU_X30, offsetof(struct vcpu, regs.x[30]));
+	DEFINE(VCPU_SP_EL0, offsetof(struct vcpu, regs.sp_el0));
+	DEFINE(VCPU_ELR, offsetof(struct vcpu, regs.elr));
+	DEFINE(VCPU_SPSR, offsetof(struct vcpu, regs.spsr));
 }

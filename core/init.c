@@ -10,10 +10,13 @@
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/smp.h"
+#include "core/vm.h"
 #include "lib/log.h"
 #include "mm/hyp_mmu.h"
 #include "mm/palloc.h"
 #include "platform/console.h"
+#include "platform/gic.h"
+#include "vcpu/hvc.h"
 
 #define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
@@ -151,10 +154,27 @@ static void report(unsigned int boot_cpu)
 			 plat.initrd.base + plat.initrd.size - 1);
 }
 
-static void idle(void)
+static void init_gic_this_cpu(unsigned int cpu)
 {
-	for (;;)
-		wfi();
+	if (gic_init_cpu(cpu, plat.cpus[cpu].mpidr))
+		log_err("cpu%u: no GIC redistributor or CPU interface found for mpidr 0x%lx", cpu,
+			plat.cpus[cpu].mpidr);
+}
+
+/* Builds the VMs of the configuration; all or none, so a bad one is never half-run. */
+static void build_vms(void)
+{
+	static struct vm_config cfgs[VM_MAX];
+	int n = vm_builtin_configs(&plat, (const void *)plat.fdt.base, cfgs, VM_MAX), i;
+
+	if (n == 0)
+		log_info("no VM configured (no initrd): idling");
+	for (i = 0; i < n; i++) {
+		if (vm_create((unsigned int)i, &cfgs[i])) {
+			log_err("configuration refused: no VM started");
+			cpu_park();
+		}
+	}
 }
 
 static void core_main_on_cpu_stack(void *arg)
@@ -163,11 +183,16 @@ static void core_main_on_cpu_stack(void *arg)
 
 	percpu_init(boot_cpu, plat.cpus[boot_cpu].mpidr);
 	percpu[boot_cpu].online = true;
+	if (gic_init(&plat))
+		panic("GICv%u is not supported", plat.gic.version);
+	init_gic_this_cpu(boot_cpu);
+	hvc_probe_firmware();
 	online = smp_start(&plat, boot_cpu);
-	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB", online, plat.gic.version,
-		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()));
-	idle();
-	cpu_park();
+	build_vms();
+	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB vms=%u", online, plat.gic.version,
+		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()), vm_count());
+	vm_start_all();
+	vm_run_this_cpu();
 }
 
 void core_main(void *fdt)
@@ -201,6 +226,6 @@ void core_main(void *fdt)
 void core_secondary(unsigned int cpu)
 {
 	smp_secondary_online(cpu);
-	idle();
-	cpu_park();
+	init_gic_this_cpu(cpu);
+	vm_run_this_cpu();
 }

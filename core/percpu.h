@@ -5,10 +5,13 @@
 #include "arch/sysreg.h"
 #include "platform/platform.h"
 
+struct vcpu;
+
 struct percpu {
 	unsigned int id; /* index in the FDT's /cpus */
 	u64 mpidr;
 	volatile bool online;
+	struct vcpu *vcpu; /* the vCPU pinned here, or NULL */
 };
 
 extern struct percpu percpu[PLAT_MAX_CPUS];

@@ -136,6 +136,17 @@ int strncmp(const char *a, const char *b, size_t n)
 	return 0;
 }
 
+char *strstr(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; *hay; hay++) {
+		if (!strncmp(hay, needle, n))
+			return (char *)hay;
+	}
+	return n ? NULL : (char *)hay;
+}
+
 static int digit_value(char c)
 {
 	if (c >= '0' && c <= '9')

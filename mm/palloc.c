@@ -133,12 +133,12 @@ bool palloc_alloc(u64 size, u64 align, paddr_t *out)
 
 		if (b < ranges[i].base || b >= ranges[i].end || ranges[i].end - b < size)
 			continue;
-		/* Carving from inside needs a slot for the part left below. */
+		/* Carving from inside needs a slot for the part left below; else try the next. */
 		if (exclude_locked(b, b + size) == 0) {
 			*out = pa_init(b);
 			found = true;
+			break;
 		}
-		break;
 	}
 	spin_unlock(&lock);
 	return found;

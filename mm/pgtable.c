@@ -171,7 +171,9 @@ int pgtable_map(struct pgtable *pt, u64 ia, paddr_t pa, u64 size, u64 attrs)
 
 	if (err)
 		return err;
-	if (!IS_ALIGNED(pa_addr(pa), PAGE_SIZE) || pa_addr(pa) & ~PTE_ADDR_MASK & ~(PAGE_SIZE - 1))
+	/* The output range must fit the 48 bits a descriptor holds, without wrapping. */
+	if (!IS_ALIGNED(pa_addr(pa), PAGE_SIZE) || pa_addr(pa) + size < pa_addr(pa) ||
+	    pa_addr(pa) + size > (1UL << 48))
 		return -E_INVAL;
 	err = walk_change(pt, NULL, pt->start_level, ia, ia + size, pa_addr(pa), attrs | PTE_AF,
 			  true);

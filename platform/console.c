@@ -62,6 +62,16 @@ void console_write(const char *s, size_t n)
 		spin_unlock(&lock);
 }
 
+void console_write_pair(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (locking)
+		spin_lock(&lock);
+	console_write_unlocked(a, an);
+	console_write_unlocked(b, bn);
+	if (locking)
+		spin_unlock(&lock);
+}
+
 void log_sink(int level, const char *line, size_t len)
 {
 	(void)level;

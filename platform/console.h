@@ -18,6 +18,9 @@ const struct plat_uart *console_uart(void);
 
 void console_write(const char *s, size_t n);
 
+/** Writes a then b as one piece, never split by another CPU's output. */
+void console_write_pair(const char *a, size_t an, const char *b, size_t bn);
+
 /** Writes without taking the lock: for a CPU that is about to stop. */
 void console_write_unlocked(const char *s, size_t n);
 

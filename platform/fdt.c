@@ -163,9 +163,15 @@ static void discover_reserved(const void *fdt, struct platform *p)
 		struct plat_range r;
 		int j;
 
+		int err;
+
 		/* A node with only "size" asks the OS to allocate; nothing is fixed. */
-		for (j = 0; reg_at(fdt, node, j, &r) == 0; j++)
+		for (j = 0; (err = reg_at(fdt, node, j, &r)) == 0; j++)
 			add_reserved(p, r.base, r.size, fdt_get_name(fdt, node, NULL));
+		if (err != -E_NOENT)
+			log_warn("fdt: /reserved-memory/%s: reg cannot be translated (%d); it is "
+				 "treated as usable memory",
+				 fdt_get_name(fdt, node, NULL), err);
 	}
 }
 

@@ -1,9 +1,9 @@
 /*
  * EL2 exception vectors (Arm ARM D1.10.2): 16 entries of 128 bytes, in four
  * groups: current EL with SP_EL0, current EL with SP_ELx, lower EL in
- * AArch64, lower EL in AArch32. The hypervisor runs on SP_EL2, so only the
- * second group is its own; an exception there is a hypervisor bug and is
- * reported in full.
+ * AArch64, lower EL in AArch32. The hypervisor runs on SP_EL2, so an
+ * exception in the first two groups is a hypervisor bug and is reported in
+ * full. The last two are guest exits (a guest's EL0 may run AArch32 code).
  */
 #include "asm-offsets.h"
 
@@ -14,6 +14,14 @@
 	mov	x0, #\kind
 	mov	x1, #\vector
 	b	hyp_save_and_report
+.endm
+
+/* A guest exit: free x0 and x1 on the (empty) EL2 stack, x1 = exit kind. */
+.macro guest_exit kind
+	.balign	0x80
+	stp	x0, x1, [sp, #-16]!
+	mov	x1, #\kind
+	b	guest_exit_common
 .endm
 
 	.section .text.vectors, "ax"
@@ -28,14 +36,14 @@ hyp_vectors:
 	hyp_unexpected 1, 5
 	hyp_unexpected 2, 6
 	hyp_unexpected 3, 7
-	hyp_unexpected 0, 8	/* lower EL, AArch64 */
-	hyp_unexpected 1, 9
-	hyp_unexpected 2, 10
-	hyp_unexpected 3, 11
-	hyp_unexpected 0, 12	/* lower EL, AArch32 */
-	hyp_unexpected 1, 13
-	hyp_unexpected 2, 14
-	hyp_unexpected 3, 15
+	guest_exit 0		/* lower EL, AArch64 */
+	guest_exit 1
+	guest_exit 2
+	guest_exit 3
+	guest_exit 0		/* lower EL, AArch32 */
+	guest_exit 1
+	guest_exit 2
+	guest_exit 3
 
 	.text
 /* x0 = kind, x1 = vector; the frame holds the interrupted x0 and x1 already. */

@@ -1,0 +1,373 @@
+#include "core/vm.h"
+
+#include <string.h>
+
+#include "arch/cache.h"
+#include "core/guest_fdt.h"
+#include "core/panic.h"
+#include "core/percpu.h"
+#include "lib/log.h"
+#include "mm/palloc.h"
+#include "mm/stage2.h"
+#include "platform/gic.h"
+#include "platform/psci_fw.h"
+#include "vcpu/context.h"
+#include "vcpu/exit.h"
+#include "vcpu/testdev.h"
+
+#define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 of an arm64 Image */
+#define STOP_TIMEOUT_MS 1000
+
+/* What a VM needs to start again from scratch: pristine images outside its RAM. */
+struct vm_images {
+	const void *kernel;
+	u64 kernel_size;
+	u64 kernel_offset; /* from the RAM base */
+	u64 entry;         /* IPA */
+	void *dtb;
+	u64 dtb_ipa;
+};
+
+static struct vm vms[VM_MAX];
+static struct vm_images images[VM_MAX];
+static unsigned int built;
+static volatile bool all_built; /* secondaries wait for this before looking at their vCPU */
+static unsigned int stopped;
+static struct spinlock stopped_lock = SPINLOCK_INIT;
+
+unsigned int vm_count(void)
+{
+	return built;
+}
+
+/* Where an arm64 Image wants to go, per the Linux boot protocol; else at the base. */
+static int place_kernel(struct vm *vm, const struct vm_config *cfg, struct vm_images *img)
+{
+	const u8 *k = cfg->image;
+	u64 footprint = cfg->image_size;
+	u32 magic;
+
+	img->kernel = cfg->image;
+	img->kernel_size = cfg->image_size;
+	img->kernel_offset = 0;
+	if (cfg->image_size >= 64) {
+		memcpy(&magic, k + 56, sizeof(magic));
+		if (magic == IMAGE_MAGIC) {
+			memcpy(&img->kernel_offset, k + 8, sizeof(u64));
+			memcpy(&footprint, k + 16, sizeof(u64));
+			footprint = MAX(footprint, cfg->image_size);
+		}
+	}
+	img->entry = vm->ram_ipa + img->kernel_offset;
+	img->dtb_ipa = vm->ram_ipa + vm->ram_size - GUEST_FDT_MAX;
+	if (img->kernel_offset + footprint > vm->ram_size - GUEST_FDT_MAX) {
+		log_err("vm %s: kernel: %lu bytes at offset 0x%lx do not fit in memory of %lu "
+			"MiB with the DTB at its top",
+			cfg->name, footprint, img->kernel_offset, vm->ram_size >> 20);
+		return -E_INVAL;
+	}
+	return 0;
+}
+
+static int check_cpus(const struct vm_config *cfg)
+{
+	unsigned int i;
+
+	if (!cfg->cpu_count || cfg->cpu_count > VM_MAX_VCPUS) {
+		log_err("vm %s: cpus: %u vCPUs, must be 1 to %d", cfg->name, cfg->cpu_count,
+			VM_MAX_VCPUS);
+		return -E_INVAL;
+	}
+	for (i = 0; i < cfg->cpu_count; i++) {
+		unsigned int c = cfg->cpus[i];
+
+		if (c >= PLAT_MAX_CPUS || !percpu[c].online) {
+			log_err("vm %s: cpus: physical CPU %u is not online", cfg->name, c);
+			return -E_INVAL;
+		}
+		if (percpu[c].vcpu) {
+			log_err("vm %s: cpus: physical CPU %u already runs vm %s", cfg->name, c,
+				percpu[c].vcpu->vm->name);
+			return -E_INVAL;
+		}
+	}
+	return 0;
+}
+
+static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
+{
+	int err;
+
+	if (!IS_ALIGNED(cfg->ram_ipa, SZ_2M) || !IS_ALIGNED(cfg->ram_size, SZ_2M) ||
+	    !cfg->ram_size || cfg->ram_ipa + cfg->ram_size > (1UL << stage2_ipa_bits())) {
+		log_err("vm %s: memory: 0x%lx+0x%lx must be 2 MiB aligned and below 2^%u", cfg->name,
+			cfg->ram_ipa, cfg->ram_size, stage2_ipa_bits());
+		return -E_INVAL;
+	}
+	/* 2 MiB alignment lets stage 2 map RAM with blocks: fewer TLB misses. */
+	if (!palloc_alloc(cfg->ram_size, SZ_2M, &vm->ram_pa)) {
+		log_err("vm %s: memory: cannot allocate %lu MiB (%lu MiB free)", cfg->name,
+			cfg->ram_size >> 20, palloc_free_bytes() >> 20);
+		return -E_NOMEM;
+	}
+	vm->ram_ipa = cfg->ram_ipa;
+	vm->ram_size = cfg->ram_size;
+	err = stage2_map(&vm->s2, ipa_init(vm->ram_ipa), vm->ram_pa, vm->ram_size, S2_MEM_RAM);
+	if (err)
+		log_err("vm %s: memory: stage-2 mapping failed (%d)", cfg->name, err);
+	return err;
+}
+
+static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_images *img)
+{
+	paddr_t buf;
+
+	if (!palloc_alloc(GUEST_FDT_MAX, PAGE_SIZE, &buf)) {
+		log_err("vm %s: no memory for its device tree", cfg->name);
+		return -E_NOMEM;
+	}
+	img->dtb = (void *)pa_addr(buf);
+	if (guest_fdt_build(cfg, img->dtb, GUEST_FDT_MAX)) {
+		log_err("vm %s: its device tree does not fit in %lu KiB (bootargs too long?)",
+			cfg->name, GUEST_FDT_MAX >> 10);
+		return -E_NOMEM;
+	}
+	(void)vm;
+	return 0;
+}
+
+/* Zeroes RAM, copies the pristine images in, and makes it all visible to a guest with caches off. */
+static void load(struct vm *vm)
+{
+	const struct vm_images *img = &images[vm->id];
+	u8 *ram = (u8 *)pa_addr(vm->ram_pa);
+
+	memset(ram, 0, vm->ram_size);
+	memcpy(ram + img->kernel_offset, img->kernel, img->kernel_size);
+	memcpy(ram + (img->dtb_ipa - vm->ram_ipa), img->dtb, GUEST_FDT_MAX);
+	dcache_clean_inval_poc(ram, vm->ram_size);
+	icache_inval_all();
+}
+
+int vm_create(unsigned int id, const struct vm_config *cfg)
+{
+	struct vm *vm = &vms[id];
+	struct vm_images *img = &images[id];
+	unsigned int i;
+	int err;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->id = id;
+	memcpy(vm->name, cfg->name, sizeof(vm->name));
+	vm->name[sizeof(vm->name) - 1] = '\0';
+	err = check_cpus(cfg);
+	if (!err && stage2_init(&vm->s2, &vm->vtcr)) {
+		log_err("vm %s: no VMID or memory left for stage-2 tables", cfg->name);
+		err = -E_NOMEM;
+	}
+	err = err ?: alloc_ram(vm, cfg);
+	err = err ?: place_kernel(vm, cfg, img);
+	err = err ?: build_dtb(vm, cfg, img);
+	if (!err && cfg->test_device && testdev_attach(vm)) {
+		log_err("vm %s: cannot attach the test device", cfg->name);
+		err = -E_NOMEM;
+	}
+	if (err)
+		return err;
+	vm->hcr = context_vm_hcr();
+	vm->vcpu_count = cfg->cpu_count;
+	vm->state = VM_STOPPED;
+	for (i = 0; i < cfg->cpu_count; i++) {
+		struct vcpu *v = &vm->vcpus[i];
+
+		v->vm = vm;
+		v->id = i;
+		v->pcpu = cfg->cpus[i];
+		v->power = VCPU_OFF;
+		percpu[v->pcpu].vcpu = v;
+	}
+	load(vm);
+	built = MAX(built, id + 1);
+	log_info("vm%u %s: %u vCPU%s on cpu%u..%u, %lu MiB at IPA 0x%lx (PA 0x%lx), VMID %u, "
+		 "kernel %lu KiB at 0x%lx",
+		 id, vm->name, vm->vcpu_count, vm->vcpu_count > 1 ? "s" : "", cfg->cpus[0],
+		 cfg->cpus[cfg->cpu_count - 1], vm->ram_size >> 20, vm->ram_ipa,
+		 pa_addr(vm->ram_pa), stage2_vmid(&vm->s2), img->kernel_size >> 10, img->entry);
+	return 0;
+}
+
+/* Powers on vCPU 0 at the kernel entry with x0 = the DTB, as Linux expects. */
+static void start(struct vm *vm)
+{
+	struct vcpu *v0 = &vm->vcpus[0];
+
+	spin_lock(&vm->lock);
+	vm->boots++;
+	vm->state = VM_RUNNING;
+	v0->on_entry = images[vm->id].entry;
+	v0->on_context = images[vm->id].dtb_ipa;
+	v0->power = VCPU_ON_PENDING;
+	spin_unlock(&vm->lock);
+	dsb(ish);
+	sev();
+}
+
+void vm_start_all(void)
+{
+	unsigned int i;
+
+	all_built = true;
+	for (i = 0; i < built; i++) {
+		vms[i].console_tag = built > 1;
+		start(&vms[i]);
+	}
+	dsb(ish);
+	sev();
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	gic_send_sgi(v->pcpu, GIC_SGI_KICK);
+}
+
+enum vcpu_stop vcpu_irq(struct vcpu *v)
+{
+	u32 intid, token = gic_ack(&intid);
+
+	if (intid >= GIC_INTID_SPURIOUS)
+		return VCPU_RUNS;
+	gic_eoi(token);
+	if (intid != GIC_SGI_KICK)
+		log_debug(VCPU_FMT ": interrupt %u taken to EL2 and dropped", VCPU_ARGS(v), intid);
+	return v->vm->state == VM_RUNNING ? VCPU_RUNS : VCPU_STOP_KICKED;
+}
+
+static bool others_off(const struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].power == VCPU_ON)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Takes every vCPU of the VM out of its guest. Returns false if another
+ * vCPU is already stopping the VM; that one carries on, this one just stops.
+ */
+static bool stop_vm(struct vcpu *self, const char *why)
+{
+	struct vm *vm = self->vm;
+	u64 deadline;
+	unsigned int i;
+
+	spin_lock(&vm->lock);
+	self->power = VCPU_OFF;
+	if (vm->state != VM_RUNNING) {
+		spin_unlock(&vm->lock);
+		dsb(ish);
+		sev();
+		return false;
+	}
+	vm->state = VM_STOPPING;
+	for (i = 0; i < vm->vcpu_count; i++) {
+		/* A vCPU still waiting to be started now never will be. */
+		if (vm->vcpus[i].power == VCPU_ON_PENDING)
+			vm->vcpus[i].power = VCPU_OFF;
+		else if (vm->vcpus[i].power == VCPU_ON)
+			vcpu_kick(&vm->vcpus[i]);
+	}
+	spin_unlock(&vm->lock);
+	log_info("vm%u %s: %s by " VCPU_FMT, vm->id, vm->name, why, VCPU_ARGS(self));
+	deadline = counter_read() + counter_freq() * STOP_TIMEOUT_MS / 1000;
+	while (!others_off(vm)) {
+		if (counter_read() > deadline) {
+			log_err("vm%u %s: a vCPU did not stop within %d ms", vm->id, vm->name,
+				STOP_TIMEOUT_MS);
+			break;
+		}
+		wfe();
+	}
+	stage2_flush_tlb(&vm->s2);
+	return true;
+}
+
+static void vm_stopped(struct vm *vm)
+{
+	bool last;
+
+	vm->state = VM_STOPPED;
+	spin_lock(&stopped_lock);
+	last = ++stopped == built;
+	spin_unlock(&stopped_lock);
+	if (!last)
+		return;
+	log_info("every VM has stopped: powering off");
+	psci_fw_system_off();
+	log_err("the firmware did not power off; idling");
+}
+
+static void handle_stop(struct vcpu *v, enum vcpu_stop why)
+{
+	context_save(v);
+	switch (why) {
+	case VCPU_STOP_OFF:
+		break;
+	case VCPU_STOP_KICKED:
+		spin_lock(&v->vm->lock);
+		v->power = VCPU_OFF;
+		spin_unlock(&v->vm->lock);
+		dsb(ish);
+		sev();
+		break;
+	case VCPU_STOP_VM_OFF:
+		if (stop_vm(v, "powered off (PSCI SYSTEM_OFF)"))
+			vm_stopped(v->vm);
+		break;
+	case VCPU_STOP_VM_RESET:
+		if (stop_vm(v, "reset (PSCI SYSTEM_RESET)")) {
+			load(v->vm);
+			start(v->vm);
+		}
+		break;
+	default:
+		panic(VCPU_FMT ": stopped for unknown reason %d", VCPU_ARGS(v), why);
+	}
+}
+
+/* Waits until the vCPU is to be powered on, and claims it. */
+static void wait_power_on(struct vcpu *v)
+{
+	for (;;) {
+		bool go = false;
+
+		while (v->power != VCPU_ON_PENDING || v->vm->state != VM_RUNNING)
+			wfe();
+		spin_lock(&v->vm->lock);
+		if (v->power == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
+			v->power = VCPU_ON;
+			go = true;
+		}
+		spin_unlock(&v->vm->lock);
+		if (go)
+			return;
+	}
+}
+
+void vm_run_this_cpu(void)
+{
+	struct vcpu *v;
+
+	while (!all_built)
+		wfe();
+	v = this_cpu()->vcpu;
+	if (!v)
+		cpu_park();
+	for (;;) {
+		wait_power_on(v);
+		context_power_on(v, v->on_entry, v->on_context);
+		handle_stop(v, vcpu_enter(v));
+	}
+}

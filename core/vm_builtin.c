@@ -1,0 +1,57 @@
+/*
+ * The built-in VM table, until the device-tree configuration lands. The
+ * guest image is the initrd the boot loader passed; by default one VM gets
+ * every CPU, and "partita.vms=2" in the hypervisor's bootargs splits the
+ * CPUs between two VMs running the same image. Guests get the rest of the
+ * hypervisor's bootargs as theirs.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include "core/vm_config.h"
+#include "lib/fmt.h"
+#include "lib/log.h"
+
+#define BUILTIN_RAM_IPA 0x40000000UL
+#define BUILTIN_RAM_SIZE (64UL << 20)
+
+static const char *host_bootargs(const void *fdt)
+{
+	int chosen = fdt_path_offset(fdt, "/chosen");
+	const char *args = chosen >= 0 ? fdt_getprop(fdt, chosen, "bootargs", NULL) : NULL;
+
+	return args ? args : "";
+}
+
+int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm_config *out,
+		       unsigned int max)
+{
+	const char *args = host_bootargs(host_fdt);
+	unsigned int count = strstr(args, "partita.vms=2") ? 2 : 1;
+	unsigned int per_vm, i, c;
+
+	if (!p->has_initrd)
+		return 0;
+	if (count > max || p->cpu_count < count) {
+		log_err("vm config: %u VMs need %u CPUs, this machine has %u", count, count,
+			p->cpu_count);
+		return -E_INVAL;
+	}
+	per_vm = MIN(p->cpu_count / count, VM_MAX_VCPUS);
+	for (i = 0; i < count; i++) {
+		struct vm_config *cfg = &out[i];
+
+		memset(cfg, 0, sizeof(*cfg));
+		fmt_format(cfg->name, sizeof(cfg->name), "test%u", i);
+		cfg->cpu_count = per_vm;
+		for (c = 0; c < per_vm; c++)
+			cfg->cpus[c] = i * per_vm + c;
+		cfg->ram_ipa = BUILTIN_RAM_IPA;
+		cfg->ram_size = BUILTIN_RAM_SIZE;
+		cfg->image = (const void *)p->initrd.base;
+		cfg->image_size = p->initrd.size;
+		cfg->bootargs = args;
+		cfg->test_device = true;
+	}
+	return (int)count;
+}

@@ -1,0 +1,54 @@
+# Bare-metal test guests: one image per test program, each linked with the runtime.
+
+GUEST_CFLAGS := -std=gnu11 -O2 -g $(TARGET_FLAGS) -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) $(TARGET_FLAGS) -print-file-name=include) \
+	-Iguests/test/rt -I. -mgeneral-regs-only -mstrict-align -fno-pic -fno-pie \
+	-fno-stack-protector $(WARNINGS) -MMD -MP
+GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/guests/rt/rt.o \
+	$(BUILD)/guests/rt/fmt.o
+GUEST_NAMES := psci traps mmio fp isolation reset
+GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
+ifeq ($(COMPILER),gcc)
+GUEST_LDFLAGS += --no-warn-rwx-segments
+endif
+GUEST_BINS := $(GUEST_NAMES:%=$(BUILD)/guests/%.bin)
+
+.PHONY: guests
+.SECONDARY:
+guests: $(GUEST_BINS)
+
+$(BUILD)/guests/rt/%.o: guests/test/rt/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(TARGET_FLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/guests/rt/%.o: guests/test/rt/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/rt/fmt.o: lib/fmt.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/%.o: guests/test/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/%_asm.o: guests/test/%_asm.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(TARGET_FLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/guests/fp.elf: $(BUILD)/guests/fp_asm.o
+
+$(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT) guests/test/rt/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(filter %.o,$^)
+
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+-include $(wildcard $(BUILD)/guests/*.d $(BUILD)/guests/rt/*.d)

@@ -1,0 +1,44 @@
+/*
+ * Stage-2 translation: a VM's IPA space. RAM is Normal write-back,
+ * passed-through devices Device-nGnRE, emulated devices stay unmapped so
+ * that every access to them faults into the MMIO bus.
+ */
+#ifndef MM_STAGE2_H
+#define MM_STAGE2_H
+
+#include "mm/pgtable.h"
+
+#define STAGE2_MAX_IPA_BITS 40
+
+enum s2_mem {
+	S2_MEM_RAM,
+	S2_MEM_DEVICE,
+};
+
+/** Attribute bits of a stage-2 leaf for kind. */
+u64 stage2_attrs(enum s2_mem kind);
+
+/** IPA size for this machine: PARange, capped at STAGE2_MAX_IPA_BITS. */
+unsigned int stage2_ipa_bits(void);
+
+/**
+ * Creates empty stage-2 tables for a VM and picks its VMID. Sets *vtcr to
+ * the VTCR_EL2 value that matches them. Returns 0, -E_NOMEM, or -E_BUSY
+ * when every VMID is taken.
+ */
+int stage2_init(struct pgtable *pt, u64 *vtcr);
+
+/** Frees the tables and the VMID, after invalidating its TLB entries. */
+void stage2_destroy(struct pgtable *pt);
+
+int stage2_map(struct pgtable *pt, ipaddr_t ipa, paddr_t pa, u64 size, enum s2_mem kind);
+int stage2_unmap(struct pgtable *pt, ipaddr_t ipa, u64 size);
+
+/** The VMID of pt, and the VTTBR_EL2 value for it. */
+u16 stage2_vmid(const struct pgtable *pt);
+u64 stage2_vttbr(const struct pgtable *pt);
+
+/** Invalidates every TLB entry of the VM (stage 1 and 2), on all CPUs. */
+void stage2_flush_tlb(const struct pgtable *pt);
+
+#endif

@@ -1,0 +1,148 @@
+#include "vcpu/context.h"
+
+#include <string.h>
+
+#include "arch/sysreg.h"
+#include "arch/tlb.h"
+#include "mm/stage2.h"
+
+/* Registers the assembler may not know by name without extension flags. */
+#define ZCR_EL2 s3_4_c1_c2_0
+#define SMCR_EL2 s3_4_c1_c2_6
+#define VECTOR_LEN_MAX 0xfUL /* LEN field: the largest length the PE offers */
+
+#define VMPIDR_RES1 BIT(31)
+
+u64 context_vm_hcr(void)
+{
+	u64 isar1 = read_sysreg(id_aa64isar1_el1);
+	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO |
+		  HCR_EL2_FB | HCR_EL2_BSU_IS | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR |
+		  HCR_EL2_RW;
+
+	/* Pointer-authentication keys and instructions belong to the guest. */
+	if (ID_FIELD(isar1, ID_AA64ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_AA64ISAR1_API_SHIFT) ||
+	    ID_FIELD(isar1, ID_AA64ISAR1_GPA_SHIFT) || ID_FIELD(isar1, ID_AA64ISAR1_GPI_SHIFT))
+		hcr |= HCR_EL2_API | HCR_EL2_APK;
+	/* RAS error records describe the physical machine: keep them from guests. */
+	if (ID_FIELD(read_sysreg(id_aa64pfr0_el1), ID_AA64PFR0_RAS_SHIFT))
+		hcr |= HCR_EL2_TERR;
+	return hcr;
+}
+
+/*
+ * FP/SIMD, SVE and SME belong to the guest and are never trapped; the
+ * hypervisor never touches them (it is built -mgeneral-regs-only), so they
+ * need no saving on exits.
+ */
+static void load_fp_controls(void)
+{
+	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
+	bool sme = ID_FIELD(pfr1, ID_AA64PFR1_SME_SHIFT) != 0;
+
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (sme ? 0 : CPTR_EL2_TSM));
+	isb();
+	if (ID_FIELD(pfr0, ID_AA64PFR0_SVE_SHIFT))
+		write_sysreg(ZCR_EL2, VECTOR_LEN_MAX);
+	if (sme)
+		write_sysreg(SMCR_EL2, VECTOR_LEN_MAX);
+}
+
+static void load_el2_controls(const struct vcpu *v)
+{
+	u64 pmcr = read_sysreg(pmcr_el0);
+
+	write_sysreg(vtcr_el2, v->vm->vtcr);
+	write_sysreg(vttbr_el2, stage2_vttbr(&v->vm->s2));
+	write_sysreg(hcr_el2, v->vm->hcr);
+	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
+	write_sysreg(vmpidr_el2, VMPIDR_RES1 | v->id);
+	/* Every PMU counter to the guest, no PMU or debug traps: it owns the CPU. */
+	write_sysreg(mdcr_el2, (pmcr >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK);
+	write_sysreg(cnthctl_el2, read_sysreg(cnthctl_el2) | CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	load_fp_controls();
+	isb();
+}
+
+static void restore_sysregs(const struct vcpu_sysregs *r)
+{
+	write_sysreg(sctlr_el1, r->sctlr_el1);
+	write_sysreg(ttbr0_el1, r->ttbr0_el1);
+	write_sysreg(ttbr1_el1, r->ttbr1_el1);
+	write_sysreg(tcr_el1, r->tcr_el1);
+	write_sysreg(mair_el1, r->mair_el1);
+	write_sysreg(amair_el1, r->amair_el1);
+	write_sysreg(vbar_el1, r->vbar_el1);
+	write_sysreg(contextidr_el1, r->contextidr_el1);
+	write_sysreg(tpidr_el0, r->tpidr_el0);
+	write_sysreg(tpidrro_el0, r->tpidrro_el0);
+	write_sysreg(tpidr_el1, r->tpidr_el1);
+	write_sysreg(sp_el1, r->sp_el1);
+	write_sysreg(elr_el1, r->elr_el1);
+	write_sysreg(spsr_el1, r->spsr_el1);
+	write_sysreg(esr_el1, r->esr_el1);
+	write_sysreg(far_el1, r->far_el1);
+	write_sysreg(par_el1, r->par_el1);
+	write_sysreg(afsr0_el1, r->afsr0_el1);
+	write_sysreg(afsr1_el1, r->afsr1_el1);
+	write_sysreg(cpacr_el1, r->cpacr_el1);
+	write_sysreg(csselr_el1, r->csselr_el1);
+	write_sysreg(cntkctl_el1, r->cntkctl_el1);
+	write_sysreg(mdscr_el1, r->mdscr_el1);
+	write_sysreg(cntvoff_el2, r->cntvoff_el2);
+	write_sysreg(cntv_cval_el0, r->cntv_cval_el0);
+	write_sysreg(cntv_ctl_el0, r->cntv_ctl_el0);
+	isb();
+}
+
+void context_save(struct vcpu *v)
+{
+	struct vcpu_sysregs *r = &v->sysregs;
+
+	r->sctlr_el1 = read_sysreg(sctlr_el1);
+	r->ttbr0_el1 = read_sysreg(ttbr0_el1);
+	r->ttbr1_el1 = read_sysreg(ttbr1_el1);
+	r->tcr_el1 = read_sysreg(tcr_el1);
+	r->mair_el1 = read_sysreg(mair_el1);
+	r->amair_el1 = read_sysreg(amair_el1);
+	r->vbar_el1 = read_sysreg(vbar_el1);
+	r->contextidr_el1 = read_sysreg(contextidr_el1);
+	r->tpidr_el0 = read_sysreg(tpidr_el0);
+	r->tpidrro_el0 = read_sysreg(tpidrro_el0);
+	r->tpidr_el1 = read_sysreg(tpidr_el1);
+	r->sp_el1 = read_sysreg(sp_el1);
+	r->elr_el1 = read_sysreg(elr_el1);
+	r->spsr_el1 = read_sysreg(spsr_el1);
+	r->esr_el1 = read_sysreg(esr_el1);
+	r->far_el1 = read_sysreg(far_el1);
+	r->par_el1 = read_sysreg(par_el1);
+	r->afsr0_el1 = read_sysreg(afsr0_el1);
+	r->afsr1_el1 = read_sysreg(afsr1_el1);
+	r->cpacr_el1 = read_sysreg(cpacr_el1);
+	r->csselr_el1 = read_sysreg(csselr_el1);
+	r->cntkctl_el1 = read_sysreg(cntkctl_el1);
+	r->mdscr_el1 = read_sysreg(mdscr_el1);
+	r->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
+	r->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
+	r->cntvoff_el2 = read_sysreg(cntvoff_el2);
+}
+
+void context_power_on(struct vcpu *v, u64 entry, u64 context)
+{
+	memset(&v->regs, 0, sizeof(v->regs));
+	v->regs.x[0] = context;
+	v->regs.elr = entry;
+	v->regs.spsr = SPSR_M_EL1h | SPSR_DAIF;
+	memset(&v->sysregs, 0, sizeof(v->sysregs));
+	v->sysregs.sctlr_el1 = SCTLR_EL1_RES1;
+	v->console_len = 0;
+	load_el2_controls(v);
+	restore_sysregs(&v->sysregs);
+	/*
+	 * A fresh CPU must not see translations a previous life of this vCPU
+	 * (or a previous boot of its VM) left in this CPU's TLB.
+	 */
+	tlbi_vmalls12e1();
+	dsb(nsh);
+	isb();
+}

@@ -1,0 +1,24 @@
+/*
+ * A vCPU's context beyond its general registers: the EL1 system registers
+ * (switched when it starts, stops or resets) and the EL2 controls that
+ * shape what the guest may touch.
+ */
+#ifndef VCPU_CONTEXT_H
+#define VCPU_CONTEXT_H
+
+#include "vcpu/vcpu.h"
+
+/** HCR_EL2 for a VM on this machine: what is trapped, what the guest owns. */
+u64 context_vm_hcr(void);
+
+/**
+ * Powers the vCPU on at entry with x0 = context, as PSCI and the Linux boot
+ * protocol want: EL1h, DAIF masked, MMU and caches off. Loads its EL1
+ * registers and the EL2 controls of its VM on this CPU.
+ */
+void context_power_on(struct vcpu *v, u64 entry, u64 context);
+
+/** Saves the EL1 registers of the vCPU that was running on this CPU. */
+void context_save(struct vcpu *v);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * Partita's hypercalls, in the SMCCC vendor-specific hypervisor range. They
+ * are few on purpose: what a guest needs before it has devices, and the
+ * null call the benchmarks measure the exit path with.
+ */
+#include "vcpu/hypercall.h"
+
+#include "arch/cache.h"
+#include "platform/console.h"
+#include "vcpu/hvc.h"
+#include "vcpu/smccc.h"
+
+/* The UID Partita answers CALL_UID with: 8c0e2b51-6a3d-4f27-9e44-50a2d1c7b3f6. */
+static const u32 partita_uid[4] = {0x8c0e2b51, 0x4f276a3d, 0xa2504e9e, 0xf6b3c7d1};
+
+static void console_flush(struct vcpu *v)
+{
+	char tag[VM_NAME_MAX + 4];
+	size_t n = 0;
+
+	if (v->vm->console_tag) {
+		const char *s = v->vm->name;
+
+		tag[n++] = '[';
+		while (*s && n < VM_NAME_MAX + 1)
+			tag[n++] = *s++;
+		tag[n++] = ']';
+		tag[n++] = ' ';
+	}
+	console_write_pair(tag, n, v->console_line, v->console_len);
+	v->console_len = 0;
+}
+
+static void console_put(struct vcpu *v, char c)
+{
+	if (c == '\r')
+		return;
+	if (c != '\n')
+		v->console_line[v->console_len++] = c;
+	if (c == '\n' || v->console_len == sizeof(v->console_line) - 1) {
+		v->console_line[v->console_len++] = '\n';
+		console_flush(v);
+	}
+}
+
+/*
+ * Writes len bytes from the guest's RAM at ipa. The guest may run with its
+ * MMU off, writing past the caches, so stale lines are dropped first.
+ */
+static s64 console_write_from(struct vcpu *v, u64 ipa, u64 len)
+{
+	const struct vm *vm = v->vm;
+	const char *p;
+	u64 i;
+
+	if (len > PARTITA_CONSOLE_WRITE_MAX || ipa < vm->ram_ipa || ipa - vm->ram_ipa > vm->ram_size ||
+	    len > vm->ram_size - (ipa - vm->ram_ipa))
+		return SMCCC_RET_INVALID_PARAMETER;
+	p = (const char *)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
+	dcache_clean_inval_poc(p, len);
+	for (i = 0; i < len; i++)
+		console_put(v, p[i]);
+	return (s64)len;
+}
+
+enum vcpu_stop hypercall_handle(struct vcpu *v, u32 fid)
+{
+	u64 *x = v->regs.x;
+
+	switch (fid) {
+	case PARTITA_HC_NULL:
+		x[0] = SMCCC_RET_SUCCESS;
+		break;
+	case PARTITA_HC_VM_INFO:
+		x[0] = SMCCC_RET_SUCCESS;
+		x[1] = v->vm->id;
+		x[2] = v->vm->vcpu_count;
+		x[3] = v->id;
+		break;
+	case PARTITA_HC_CONSOLE_WRITE:
+		x[0] = (u64)console_write_from(v, x[1], x[2]);
+		break;
+	case PARTITA_HC_VM_BOOTS:
+		x[0] = SMCCC_RET_SUCCESS;
+		x[1] = v->vm->boots;
+		break;
+	case PARTITA_HC_CALL_COUNT:
+		x[0] = PARTITA_HC_FUNCTIONS;
+		break;
+	case PARTITA_HC_CALL_UID:
+		x[0] = partita_uid[0];
+		x[1] = partita_uid[1];
+		x[2] = partita_uid[2];
+		x[3] = partita_uid[3];
+		break;
+	case PARTITA_HC_REVISION:
+		x[0] = 1;
+		x[1] = 0;
+		break;
+	default:
+		x[0] = (u64)SMCCC_RET_NOT_SUPPORTED;
+		break;
+	}
+	return VCPU_RUNS;
+}

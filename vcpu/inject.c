@@ -1,0 +1,89 @@
+#include "vcpu/inject.h"
+
+#include "arch/esr.h"
+#include "arch/sysreg.h"
+
+#define FSC_SEA 0x10 /* synchronous external abort, not on a table walk */
+#define ISS_DABT_WNR BIT(6)
+
+#define VECTOR_CUR_SP0 0x000
+#define VECTOR_CUR_SPX 0x200
+#define VECTOR_LOWER_A64 0x400
+#define VECTOR_LOWER_A32 0x600
+
+static bool guest_at_el0(u64 spsr)
+{
+	return (spsr & SPSR_M_AARCH32) || (spsr & SPSR_M_MASK) == 0;
+}
+
+static u64 vector_offset(u64 spsr)
+{
+	if (spsr & SPSR_M_AARCH32)
+		return VECTOR_LOWER_A32;
+	switch (spsr & SPSR_M_MASK) {
+	case SPSR_M_EL1h:
+		return VECTOR_CUR_SPX;
+	case SPSR_M_EL1t:
+		return VECTOR_CUR_SP0;
+	default:
+		return VECTOR_LOWER_A64;
+	}
+}
+
+/*
+ * PSTATE on taking an exception to EL1 (Arm ARM D1.3.1): EL1h, D, A, I, F
+ * masked; PAN set unless SCTLR_EL1.SPAN says to keep it; SSBS from
+ * SCTLR_EL1.DSSBS; DIT kept.
+ */
+static u64 entry_pstate(u64 old, u64 sctlr)
+{
+	u64 pstate = SPSR_M_EL1h | SPSR_DAIF | (old & SPSR_DIT);
+
+	if (ID_FIELD(read_sysreg(id_aa64mmfr1_el1), ID_AA64MMFR1_PAN_SHIFT)) {
+		if (!(sctlr & SCTLR_EL1_SPAN) || (old & SPSR_PAN))
+			pstate |= SPSR_PAN;
+	}
+	if (sctlr & SCTLR_EL1_DSSBS)
+		pstate |= SPSR_SSBS;
+	return pstate;
+}
+
+/* Takes a synchronous exception to the guest's EL1 with syndrome esr_el1. */
+static void take_sync(struct vcpu *v, u64 esr_el1)
+{
+	u64 sctlr = read_sysreg(sctlr_el1);
+
+	write_sysreg(esr_el1, esr_el1);
+	write_sysreg(elr_el1, v->regs.elr);
+	write_sysreg(spsr_el1, v->regs.spsr);
+	v->regs.elr = read_sysreg(vbar_el1) + vector_offset(v->regs.spsr);
+	v->regs.spsr = entry_pstate(v->regs.spsr, sctlr);
+}
+
+void inject_undef(struct vcpu *v, u64 esr)
+{
+	take_sync(v, ((u64)ESR_ELx_EC_UNKNOWN << ESR_ELx_EC_SHIFT) | (esr & ESR_ELx_IL));
+}
+
+void inject_abort(struct vcpu *v, u64 esr, bool data)
+{
+	bool el0 = guest_at_el0(v->regs.spsr);
+	u64 ec, iss = FSC_SEA;
+
+	if (data) {
+		ec = el0 ? ESR_ELx_EC_DABT_LOW : ESR_ELx_EC_DABT_CUR;
+		iss |= esr & ISS_DABT_WNR;
+	} else {
+		ec = el0 ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_IABT_CUR;
+	}
+	write_sysreg(far_el1, read_sysreg(far_el2));
+	take_sync(v, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | iss);
+}
+
+void inject_serror(struct vcpu *v)
+{
+	(void)v;
+	/* HCR_EL2.VSE clears itself when the guest takes the virtual SError. */
+	write_sysreg(hcr_el2, read_sysreg(hcr_el2) | HCR_EL2_VSE);
+	isb();
+}

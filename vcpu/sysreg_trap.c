@@ -1,0 +1,64 @@
+#include "vcpu/sysreg_trap.h"
+
+#include "arch/sysreg.h"
+#include "lib/log.h"
+#include "vcpu/exit.h"
+#include "vcpu/inject.h"
+
+/*
+ * ACTLR_EL1 is IMPLEMENTATION DEFINED and can change how the physical core
+ * behaves, so it is trapped (HCR_EL2.TACR): reads see the real value,
+ * writes are ignored.
+ */
+static bool actlr(struct vcpu *v, bool read, unsigned int rt)
+{
+	if (read)
+		vcpu_set_reg(v, rt, read_sysreg(actlr_el1));
+	return true;
+}
+
+static void describe(u64 iss, char *buf)
+{
+	/* "S<op0>_<op1>_C<crn>_C<crm>_<op2>", the assembler's generic spelling. */
+	static const char digits[] = "0123456789";
+	unsigned int f[5] = {
+		(unsigned int)(iss >> 20) & 3, (unsigned int)(iss >> 14) & 7,
+		(unsigned int)(iss >> 10) & 15, (unsigned int)(iss >> 1) & 15,
+		(unsigned int)(iss >> 17) & 7,
+	};
+	const char *pre[5] = {"S", "_", "_C", "_C", "_"};
+	unsigned int i, n = 0;
+
+	for (i = 0; i < 5; i++) {
+		const char *p = pre[i];
+
+		while (*p)
+			buf[n++] = *p++;
+		if (f[i] >= 10)
+			buf[n++] = '1';
+		buf[n++] = digits[f[i] % 10];
+	}
+	buf[n] = '\0';
+}
+
+enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
+{
+	u64 reg = esr & SYS_ISS_REG_MASK;
+	bool read = esr & SYS_ISS_READ;
+	unsigned int rt = (esr >> SYS_ISS_RT_SHIFT) & 0x1f;
+	bool done = false;
+	char name[24];
+
+	if (reg == SYS_ACTLR_EL1)
+		done = actlr(v, read, rt);
+	if (done) {
+		vcpu_skip_instr(v, esr);
+		return VCPU_RUNS;
+	}
+	describe(reg, name);
+	log_warn(VCPU_FMT ": %s of system register %s at pc 0x%lx is not emulated; injected an "
+		 "undefined instruction exception",
+		 VCPU_ARGS(v), read ? "read" : "write", name, v->regs.elr);
+	inject_undef(v, esr);
+	return VCPU_RUNS;
+}
