@@ -4,6 +4,7 @@
 #   make run        boot it on QEMU's virt machine (installs what is missing first)
 #   make check      host unit tests, then the system tests under QEMU
 #   make unit       host unit tests only
+#   make bench      exit-path costs, counted in instructions under QEMU -icount
 #   make clean
 
 BOARD ?= qemu-virt
@@ -101,6 +102,7 @@ run: $(BUILD)/partita.bin
 	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
 
 include guests/test/guests.mk
+include bench/bench.mk
 include tests/unit/unit.mk
 
 check: $(BUILD)/partita.bin guests unit-build

@@ -12,8 +12,6 @@
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
 
 /* vcpu/entry.S stores these pairs with single stp instructions. */
-_Static_assert(offsetof(struct vcpu, regs.sp_el0) == offsetof(struct vcpu, regs.x[30]) + 8,
-	       "sp_el0 must follow x30");
 _Static_assert(offsetof(struct vcpu, regs.spsr) == offsetof(struct vcpu, regs.elr) + 8,
 	       "spsr must follow elr");
 _Static_assert(offsetof(struct vcpu, regs) == 0, "the registers come first");
@@ -33,4 +31,6 @@ void asm_offsets(void)
 	DEFINE(VCPU_SP_EL0, offsetof(struct vcpu, regs.sp_el0));
 	DEFINE(VCPU_ELR, offsetof(struct vcpu, regs.elr));
 	DEFINE(VCPU_SPSR, offsetof(struct vcpu, regs.spsr));
+	DEFINE(VCPU_HOST_SP, offsetof(struct vcpu, host_sp));
+	DEFINE(VCPU_HIGH_DIRTY, offsetof(struct vcpu, high_dirty));
 }

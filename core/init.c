@@ -37,7 +37,7 @@ static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
 static u64 map_fdt(void *fdt)
 {
 	u64 base = (u64)fdt, size = PAGE_SIZE;
-	u64 image = (u64)__image_start, image_size = (u64)(__image_end - __image_start);
+	u64 image = (u64)__image_start, image_size = ((u64)__image_end - (u64)__image_start);
 
 	if (!base || !IS_ALIGNED(base, 8)) {
 		log_err("no device tree: x0 at entry was 0x%lx, not the 8-byte aligned address "
@@ -109,7 +109,7 @@ static void init_palloc(void)
 	palloc_reset();
 	for (i = 0; i < plat.mem_count; i++)
 		palloc_add(pa_init(plat.mem[i].base), plat.mem[i].size);
-	palloc_exclude(pa_init((u64)__image_start), (u64)(__image_end - __image_start));
+	palloc_exclude(pa_init((u64)__image_start), ((u64)__image_end - (u64)__image_start));
 	palloc_exclude(pa_init(plat.fdt.base), plat.fdt.size);
 	if (plat.has_initrd)
 		palloc_exclude(pa_init(plat.initrd.base), plat.initrd.size);

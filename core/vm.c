@@ -280,7 +280,7 @@ static bool stop_vm(struct vcpu *self, const char *why)
 			vcpu_kick(&vm->vcpus[i]);
 	}
 	spin_unlock(&vm->lock);
-	log_info("vm%u %s: %s by " VCPU_FMT, vm->id, vm->name, why, VCPU_ARGS(self));
+	log_info("vm%u %s: %s, by vcpu%u", vm->id, vm->name, why, self->id);
 	deadline = counter_read() + counter_freq() * STOP_TIMEOUT_MS / 1000;
 	while (!others_off(vm)) {
 		if (counter_read() > deadline) {
@@ -324,6 +324,10 @@ static void handle_stop(struct vcpu *v, enum vcpu_stop why)
 		break;
 	case VCPU_STOP_VM_OFF:
 		if (stop_vm(v, "powered off (PSCI SYSTEM_OFF)"))
+			vm_stopped(v->vm);
+		break;
+	case VCPU_STOP_VM_CRASH:
+		if (stop_vm(v, "stopped after a fault it cannot recover from"))
 			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_VM_RESET:

@@ -15,6 +15,8 @@
 #define BUILTIN_RAM_IPA 0x40000000UL
 #define BUILTIN_RAM_SIZE (64UL << 20)
 
+extern char __image_start[];
+
 static const char *host_bootargs(const void *fdt)
 {
 	int chosen = fdt_path_offset(fdt, "/chosen");
@@ -32,6 +34,11 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 
 	if (!p->has_initrd)
 		return 0;
+	/* U-Boot, given no initrd, hands over a copy of the kernel (Partita) instead. */
+	if (p->initrd.size >= 64 && !memcmp((const void *)p->initrd.base, __image_start, 64)) {
+		log_warn("vm config: the initrd is a copy of Partita itself, not a guest: no VM");
+		return 0;
+	}
 	if (count > max || p->cpu_count < count) {
 		log_err("vm config: %u VMs need %u CPUs, this machine has %u", count, count,
 			p->cpu_count);

@@ -40,7 +40,7 @@ static bool alloc_tables(unsigned int n, paddr_t *out)
 static void free_tables(paddr_t pa, unsigned int n)
 {
 	/* Pool pages are never returned; the hypervisor's map only grows. */
-	if (pa_addr(pa) < (u64)pool || pa_addr(pa) >= (u64)pool[POOL_PAGES])
+	if (pa_addr(pa) < (u64)pool || pa_addr(pa) >= (u64)(pool + POOL_PAGES))
 		palloc_free(pa, n * PAGE_SIZE);
 }
 
@@ -51,8 +51,6 @@ static u64 *table_va(paddr_t pa)
 
 static void tlb_inval(const struct pgtable *pt, u64 va, u64 size)
 {
-	u64 p;
-
 	(void)pt;
 	dsb(ishst);
 	if (!size)
@@ -60,7 +58,7 @@ static void tlb_inval(const struct pgtable *pt, u64 va, u64 size)
 	if (size > 64 * PAGE_SIZE) {
 		tlbi_alle2is();
 	} else {
-		for (p = va; p < va + size; p += PAGE_SIZE)
+		for (u64 p = va; p < va + size; p += PAGE_SIZE)
 			tlbi_vae2is(p);
 	}
 	dsb(ish);
@@ -149,7 +147,7 @@ void hyp_mmu_enable_boot(void)
 	 * the tables and the stack may have stale clean lines in the cache
 	 * (from the loader); invalidate them before the cache is looked up.
 	 */
-	dcache_inval_poc(__image_start, (u64)(__image_end - __image_start));
+	dcache_inval_poc(__image_start, ((u64)__image_end - (u64)__image_start));
 	write_sysreg(mair_el2, r.mair);
 	write_sysreg(tcr_el2, r.tcr);
 	write_sysreg(ttbr0_el2, r.ttbr);

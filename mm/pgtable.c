@@ -89,7 +89,6 @@ static int descend(struct pgtable *pt, u64 *pte, u64 ia, unsigned int level, u64
 	u64 old = *pte, step = pgtable_level_size(level + 1);
 	paddr_t table;
 	u64 *t;
-	unsigned int i;
 
 	if (is_table(old, level)) {
 		*next = pt->ops->table_va(pa_init(old & PTE_ADDR_MASK));
@@ -99,7 +98,7 @@ static int descend(struct pgtable *pt, u64 *pte, u64 ia, unsigned int level, u64
 		return -E_NOMEM;
 	t = pt->ops->table_va(table);
 	if (old & PTE_VALID) {
-		for (i = 0; i < ENTRIES; i++)
+		for (unsigned int i = 0; i < ENTRIES; i++)
 			t[i] = leaf((old & PTE_ADDR_MASK) + i * step, old, level + 1);
 	}
 	replace(pt, pte, pa_addr(table) | PTE_VALID | PTE_TABLE, ia, level);

@@ -12,6 +12,8 @@
 #define GICD_CTLR_ENABLE_G1 BIT(1) /* v3: EnableGrp1 (DS=1) or EnableGrp1A (DS=0) */
 #define GICD_CTLR_ARE BIT(4)
 #define GICD_CTLR_RWP BIT(31)
+#define GICD_TYPER 0x0004
+#define GICD_TYPER_CPUNUMBER (7U << 5)
 #define GICD_ISENABLER 0x0100
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
@@ -131,8 +133,14 @@ static int v3_init_cpu(unsigned int cpu, u64 mpidr)
 
 static int v2_init_cpu(unsigned int cpu)
 {
-	/* GICD_ITARGETSR0..7 are banked: each CPU reads its own interface bit. */
+	/*
+	 * GICD_ITARGETSR0..7 are banked: each CPU reads its own interface bit.
+	 * A uniprocessor GIC may read them as zero (GICD_TYPER.CPUNumber == 0);
+	 * its one interface is then interface 0.
+	 */
 	cpus[cpu].target_mask = (u8)mmio_read32(dist + GICD_ITARGETSR);
+	if (!cpus[cpu].target_mask && !(mmio_read32(dist + GICD_TYPER) & GICD_TYPER_CPUNUMBER))
+		cpus[cpu].target_mask = 1;
 	mmio_write32(dist + GICD_IPRIORITYR, PRIORITY_DEFAULT * 0x01010101U);
 	mmio_write32(dist + GICD_ISENABLER, BIT(GIC_SGI_KICK));
 	mmio_write32(cpuif + GICC_PMR, PMR_ALLOW_ALL);

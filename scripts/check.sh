@@ -8,6 +8,7 @@
 #
 #   PYTEST_ARGS='-k "smp4 and gicv3"' make check   extra pytest arguments (shell quoting)
 #   PYTEST=...                                    the pytest command (default below)
+#   UNIT_TIMEOUT=120                              seconds each unit test binary may take
 set -u
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,6 +16,7 @@ cd "$TOP" || exit 1
 BUILD=${BUILD:-build}
 export BUILD
 PYTEST=${PYTEST:-/usr/bin/python3 -m pytest}
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 
 passed=0
 failed=0
@@ -26,22 +28,31 @@ trap 'exit 143' TERM
 # --- host unit tests ------------------------------------------------------------
 units=0
 for t in "$BUILD"/host/unit/test_*; do
-	[ -f "$t" ] && [ -x "$t" ] || continue
+	if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+		continue
+	fi
 	units=$((units + 1))
 	echo "=== $t"
-	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$tmp/unit.out" 2>&1
-	rc=$?
-	cat "$tmp/unit.out"
-	# TAP: `ok N - name`, `not ok N - name`, `not ok N # SKIP name` (a skip).
+	{
+		CMOCKA_MESSAGE_OUTPUT=TAP timeout -k 5 "$UNIT_TIMEOUT" "$t" 2>&1
+		echo $? >"$tmp/unit.rc"
+	} | tee "$tmp/unit.out"
+	rc=$(cat "$tmp/unit.rc")
+	# TAP: `ok N - name`, `not ok N - name`; cmocka prints a skipped test as
+	# `not ok N # SKIP name`, which counts as neither.
 	ok=$(grep -Ec '^[[:space:]]*ok [0-9]+' "$tmp/unit.out")
-	skip=$(grep -Eic '^[[:space:]]*(not )?ok [0-9]+ # SKIP' "$tmp/unit.out")
-	notok=$(grep -Eic '^[[:space:]]*not ok [0-9]+' "$tmp/unit.out")
-	notok=$((notok - skip))
-	ok=$((ok - $(grep -Eic '^[[:space:]]*ok [0-9]+ # SKIP' "$tmp/unit.out")))
+	notok=$(grep -Ec '^[[:space:]]*not ok [0-9]+' "$tmp/unit.out")
+	skip_ok=$(grep -Eic '^[[:space:]]*ok [0-9]+ # SKIP' "$tmp/unit.out")
+	skip_notok=$(grep -Eic '^[[:space:]]*not ok [0-9]+ # SKIP' "$tmp/unit.out")
+	skip=$((skip_ok + skip_notok))
+	ok=$((ok - skip_ok))
+	notok=$((notok - skip_notok))
 	passed=$((passed + ok))
 	failed=$((failed + notok))
 	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
-		if [ "$rc" -gt 128 ]; then
+		if [ "$rc" -eq 124 ]; then
+			echo "check: $t timed out after $UNIT_TIMEOUT s"
+		elif [ "$rc" -gt 128 ]; then
 			echo "check: $t crashed (signal $((rc - 128)))"
 		else
 			echo "check: $t exited with status $rc but reported no failing test"
@@ -51,16 +62,18 @@ for t in "$BUILD"/host/unit/test_*; do
 		echo "check: $t printed no TAP results (ok N / not ok N)"
 		failed=$((failed + 1))
 	fi
-	[ "$skip" -gt 0 ] && echo "check: $t: $skip skipped"
+	if [ "$skip" -gt 0 ]; then
+		echo "check: $t: $skip skipped"
+	fi
 done
 echo "check: unit tests: $units binaries, $passed passed, $failed failed"
 
 # --- system tests -----------------------------------------------------------------
-echo "=== system tests: $PYTEST -q tests/system ${PYTEST_ARGS:-}"
+echo "=== system tests: $PYTEST -q tests/system${PYTEST_ARGS:+ $PYTEST_ARGS}"
 eval "set -- ${PYTEST_ARGS:-}"
 # The output goes to the terminal as it comes, and to a file for the counts.
 {
-	$PYTEST -q -p no:cacheprovider tests/system "$@" 2>&1
+	PYTHONUNBUFFERED=1 $PYTEST -q -p no:cacheprovider tests/system "$@" 2>&1
 	echo $? >"$tmp/pytest.rc"
 } | tee "$tmp/pytest.out"
 rc=$(cat "$tmp/pytest.rc" 2>/dev/null || echo 1)

@@ -1,91 +1,140 @@
 /*
- * Entering and leaving a guest. The exit path saves only what EL2 itself
- * overwrites (general registers, SP_EL0, ELR_EL2, SPSR_EL2); the guest owns
- * its CPU, so its EL1 and FP/SIMD state stay live in the registers.
+ * Entering and leaving a guest.
+ *
+ * While a guest runs, SP_EL2 points at its vCPU's register frame, so an
+ * exit stores the guest's registers straight into it. The exit path saves
+ * x0-x30 only: ELR_EL2, SPSR_EL2 and SP_EL0 stay live in the CPU (the
+ * hypervisor never changes them behind the guest's back) and go to the
+ * frame when the vCPU stops, like its EL1 context and FP/SIMD state. On the
+ * way back, x19-x29 are reloaded only if a handler wrote one of them: the C
+ * handlers preserve them, as AAPCS64 requires.
  */
 #include "asm-offsets.h"
+
+#define ENTER_FRAME 112 /* x29, x30, x19-x28, the vCPU pointer */
+#define ENTER_VCPU 96
+
+/* Stores x2-x30 of the guest into the frame at sp (x0 and x1 are already there). */
+.macro save_guest_regs
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	str	x30, [sp, #VCPU_X30]
+.endm
+
+/* From the guest's frame (x0 = sp) back to the hypervisor stack. */
+.macro to_host_stack
+	mov	x0, sp
+	ldr	x2, [x0, #VCPU_HOST_SP]
+	mov	sp, x2
+.endm
 
 	.text
 
 /*
  * enum vcpu_stop vcpu_enter(struct vcpu *v): runs the guest until an exit
- * handler says it must stop. The callee-saved registers stay on the stack
- * meanwhile; exits are handled on the stack below them.
+ * handler says it must stop. The hypervisor's callee-saved registers wait
+ * on its stack meanwhile; exits are handled on the stack below them.
  */
 	.globl	vcpu_enter
 vcpu_enter:
-	stp	x29, x30, [sp, #-96]!
+	sub	sp, sp, #ENTER_FRAME
+	stp	x29, x30, [sp]
 	stp	x19, x20, [sp, #16]
 	stp	x21, x22, [sp, #32]
 	stp	x23, x24, [sp, #48]
 	stp	x25, x26, [sp, #64]
 	stp	x27, x28, [sp, #80]
-	b	guest_restore
-
-	.globl	guest_exit_common
-guest_exit_common:
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #PERCPU_VCPU]
-	stp	x2, x3, [x0, #16 * 1]
-	stp	x4, x5, [x0, #16 * 2]
-	stp	x6, x7, [x0, #16 * 3]
-	stp	x8, x9, [x0, #16 * 4]
-	stp	x10, x11, [x0, #16 * 5]
-	stp	x12, x13, [x0, #16 * 6]
-	stp	x14, x15, [x0, #16 * 7]
-	stp	x16, x17, [x0, #16 * 8]
-	stp	x18, x19, [x0, #16 * 9]
-	stp	x20, x21, [x0, #16 * 10]
-	stp	x22, x23, [x0, #16 * 11]
-	stp	x24, x25, [x0, #16 * 12]
-	stp	x26, x27, [x0, #16 * 13]
-	stp	x28, x29, [x0, #16 * 14]
-	ldp	x2, x3, [sp], #16
-	stp	x2, x3, [x0]
-	mrs	x2, sp_el0
-	stp	x30, x2, [x0, #VCPU_X30]
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	stp	x2, x3, [x0, #VCPU_ELR]
-
-	bl	vcpu_handle_exit
-	cbnz	x0, guest_stopped
-	mrs	x0, tpidr_el2
-	ldr	x0, [x0, #PERCPU_VCPU]
-
-/* x0 = the vCPU to resume. */
-guest_restore:
+	str	x0, [sp, #ENTER_VCPU]
+	mov	x1, sp
+	str	x1, [x0, #VCPU_HOST_SP]
 	ldp	x2, x3, [x0, #VCPU_ELR]
 	msr	elr_el2, x2
 	msr	spsr_el2, x3
-	ldp	x30, x2, [x0, #VCPU_X30]
+	ldr	x2, [x0, #VCPU_SP_EL0]
 	msr	sp_el0, x2
-	ldp	x2, x3, [x0, #16 * 1]
-	ldp	x4, x5, [x0, #16 * 2]
-	ldp	x6, x7, [x0, #16 * 3]
-	ldp	x8, x9, [x0, #16 * 4]
-	ldp	x10, x11, [x0, #16 * 5]
-	ldp	x12, x13, [x0, #16 * 6]
-	ldp	x14, x15, [x0, #16 * 7]
-	ldp	x16, x17, [x0, #16 * 8]
-	ldp	x18, x19, [x0, #16 * 9]
-	ldp	x20, x21, [x0, #16 * 10]
-	ldp	x22, x23, [x0, #16 * 11]
-	ldp	x24, x25, [x0, #16 * 12]
-	ldp	x26, x27, [x0, #16 * 13]
-	ldp	x28, x29, [x0, #16 * 14]
-	ldp	x0, x1, [x0]
+	mov	sp, x0
+	b	restore_all
+
+	.globl	guest_exit_sync
+guest_exit_sync:
+	save_guest_regs
+	to_host_stack
+	/* Dispatch on ESR_EL2.EC through exit_handlers[], handler(v, esr). */
+	mrs	x1, esr_el2
+	lsr	x2, x1, #26
+	adrp	x3, exit_handlers
+	add	x3, x3, :lo12:exit_handlers
+	ldr	x3, [x3, x2, lsl #3]
+	blr	x3
+	b	guest_return
+
+/* x1 = exit kind (IRQ, FIQ or SError). */
+	.globl	guest_exit_async
+guest_exit_async:
+	save_guest_regs
+	to_host_stack
+	bl	vcpu_handle_async
+
+/* x0 = VCPU_RUNS (0) to resume the guest, or why it stops. */
+guest_return:
+	cbnz	x0, guest_stopped
+	ldr	x0, [sp, #ENTER_VCPU]
+	mov	sp, x0
+	ldrb	w1, [sp, #VCPU_HIGH_DIRTY]
+	cbnz	w1, restore_all
+restore_low:
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldr	x18, [sp, #16 * 9]
+	ldr	x30, [sp, #VCPU_X30]
+	ldp	x0, x1, [sp]
 	eret
 	/* Nothing executes past an eret, not even speculatively. */
 	dsb	nsh
 	isb
 
-/* x0 = why the vCPU stopped; return it from vcpu_enter. */
+/* sp = the vCPU frame: everything, x19-x29 included. */
+restore_all:
+	strb	wzr, [sp, #VCPU_HIGH_DIRTY]
+	ldr	x19, [sp, #16 * 9 + 8]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	b	restore_low
+
+/* x0 = why the vCPU stopped: its live state goes to the frame; return it from vcpu_enter. */
 guest_stopped:
+	ldr	x1, [sp, #ENTER_VCPU]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x1, #VCPU_ELR]
+	mrs	x2, sp_el0
+	str	x2, [x1, #VCPU_SP_EL0]
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
 	ldp	x23, x24, [sp, #48]
 	ldp	x25, x26, [sp, #64]
 	ldp	x27, x28, [sp, #80]
-	ldp	x29, x30, [sp], #96
+	ldp	x29, x30, [sp]
+	add	sp, sp, #ENTER_FRAME
 	ret

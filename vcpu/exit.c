@@ -8,19 +8,14 @@
 #include "vcpu/mmio.h"
 #include "vcpu/sysreg_trap.h"
 
-typedef enum vcpu_stop (*exit_handler)(struct vcpu *v, u64 esr);
-
-void vcpu_skip_instr(struct vcpu *v, u64 esr)
-{
-	v->regs.elr += (esr & ESR_ELx_IL) ? 4 : 2;
-}
 
 /* The guest did something EL2 trapped but has no meaning for: it is UNDEFINED. */
 static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 {
-	log_warn(VCPU_FMT ": unhandled exit (ESR 0x%lx, class 0x%x) at pc 0x%lx; injected an "
-		 "undefined instruction exception",
-		 VCPU_ARGS(v), esr, esr_ec(esr), v->regs.elr);
+	vcpu_warn(v,
+		  "unhandled exit (ESR 0x%lx, class 0x%x) at pc 0x%lx; injected an undefined "
+		  "instruction exception",
+		  esr, esr_ec(esr), vcpu_pc(v));
 	inject_undef(v, esr);
 	return VCPU_RUNS;
 }
@@ -52,14 +47,54 @@ static enum vcpu_stop exit_smc(struct vcpu *v, u64 esr)
 
 static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 {
-	log_warn(VCPU_FMT ": instruction fetch from IPA 0x%lx (pc 0x%lx), outside the VM's "
-		 "memory; injected an instruction abort",
-		 VCPU_ARGS(v), mmio_fault_ipa(), v->regs.elr);
+	u64 pc = vcpu_pc(v), vbar = read_sysreg(vbar_el1);
+
+	/*
+	 * A fetch from the guest's own exception vectors that faults would
+	 * fault again on every injection: the guest can never go on.
+	 */
+	if (pc - vbar < VECTOR_TABLE_SIZE) {
+		log_err(VCPU_FMT ": its exception vectors at 0x%lx are outside its memory (fetch "
+			"from IPA 0x%lx); stopping the VM",
+			VCPU_ARGS(v), vbar, mmio_fault_ipa());
+		return VCPU_STOP_VM_CRASH;
+	}
+	vcpu_warn(v,
+		  "instruction fetch from IPA 0x%lx (pc 0x%lx), outside the VM's memory; injected "
+		  "an instruction abort",
+		  mmio_fault_ipa(), pc);
 	inject_abort(v, esr, false);
 	return VCPU_RUNS;
 }
 
-static const exit_handler handlers[ESR_ELx_EC_MAX + 1] = {
+bool vcpu_log_allowed(struct vcpu *v)
+{
+	u64 now = counter_read();
+
+	if (now - v->log_window > counter_freq()) {
+		if (v->log_dropped)
+			log_warn(VCPU_FMT ": %u more warnings in the last second were not shown",
+				 VCPU_ARGS(v), v->log_dropped);
+		v->log_window = now;
+		v->log_count = 0;
+		v->log_dropped = 0;
+	}
+	if (v->log_count < VCPU_LOG_PER_SECOND) {
+		v->log_count++;
+		return true;
+	}
+	v->log_dropped++;
+	return false;
+}
+
+/*
+ * Indexed by ESR_EL2.EC by vcpu/entry.S; every class has an entry, so the
+ * dispatch needs no check. The range initialiser is overridden on purpose.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+const exit_handler exit_handlers[ESR_ELx_EC_MAX + 1] = {
+	[0 ... ESR_ELx_EC_MAX] = exit_unknown,
 	[ESR_ELx_EC_WFx] = exit_wfx,
 	[ESR_ELx_EC_HVC64] = exit_hvc,
 	[ESR_ELx_EC_SMC64] = exit_smc,
@@ -67,27 +102,21 @@ static const exit_handler handlers[ESR_ELx_EC_MAX + 1] = {
 	[ESR_ELx_EC_IABT_LOW] = exit_iabt,
 	[ESR_ELx_EC_DABT_LOW] = mmio_handle_abort,
 };
+#pragma GCC diagnostic pop
 
 /*
  * An SError from the guest's time slice is the guest's: hand it back as a
  * virtual SError rather than letting it touch anything else.
  */
-static enum vcpu_stop exit_serror(struct vcpu *v)
+static __attribute__((noinline, cold)) enum vcpu_stop exit_serror(struct vcpu *v)
 {
-	log_warn(VCPU_FMT ": SError (ESR 0x%lx) at pc 0x%lx; injected a virtual SError",
-		 VCPU_ARGS(v), read_sysreg(esr_el2), v->regs.elr);
+	vcpu_warn(v, "SError (ESR 0x%lx) at pc 0x%lx; injected a virtual SError",
+		  read_sysreg(esr_el2), vcpu_pc(v));
 	inject_serror(v);
 	return VCPU_RUNS;
 }
 
-enum vcpu_stop vcpu_handle_exit(struct vcpu *v, u64 kind)
+enum vcpu_stop vcpu_handle_async(struct vcpu *v, u64 kind)
 {
-	u64 esr;
-	exit_handler h;
-
-	if (kind != EXIT_SYNC)
-		return kind == EXIT_SERROR ? exit_serror(v) : vcpu_irq(v);
-	esr = read_sysreg(esr_el2);
-	h = handlers[esr_ec(esr)];
-	return h ? h(v, esr) : exit_unknown(v, esr);
+	return kind == EXIT_SERROR ? exit_serror(v) : vcpu_irq(v);
 }

@@ -12,13 +12,22 @@ enum exit_kind {
 };
 
 /**
- * Called by vcpu/entry.S on every exit with the guest's registers saved.
+ * An exit handler, called by vcpu/entry.S with the guest's registers saved.
  * Returns VCPU_RUNS to resume the guest, or why it must stop.
  */
-enum vcpu_stop vcpu_handle_exit(struct vcpu *v, u64 kind);
+typedef enum vcpu_stop (*exit_handler)(struct vcpu *v, u64 esr);
+
+/** Synchronous exits, by exception class. */
+extern const exit_handler exit_handlers[];
+
+/** Interrupts and SErrors taken while the guest ran (kind: EXIT_IRQ, _FIQ, _SERROR). */
+enum vcpu_stop vcpu_handle_async(struct vcpu *v, u64 kind);
 
 /** Moves the guest past the trapped instruction (ESR_EL2.IL gives its size). */
-void vcpu_skip_instr(struct vcpu *v, u64 esr);
+static inline void vcpu_skip_instr(struct vcpu *v, u64 esr)
+{
+	vcpu_set_pc(v, vcpu_pc(v) + ((esr & BIT(25)) ? 4 : 2));
+}
 
 /**
  * Asks the vCPU on another physical CPU to leave the guest and look at its
@@ -32,5 +41,21 @@ enum vcpu_stop vcpu_irq(struct vcpu *v);
 /** Says which VM and vCPU a log line is about, as "vm0 (name) vcpu1". */
 #define VCPU_FMT "vm%u (%s) vcpu%u"
 #define VCPU_ARGS(v) (v)->vm->id, (v)->vm->name, (v)->id
+
+/**
+ * Whether a warning caused by this vCPU may be printed: at most
+ * VCPU_LOG_PER_SECOND a second, so a guest faulting in a loop cannot flood
+ * the console that every VM shares.
+ */
+bool vcpu_log_allowed(struct vcpu *v);
+
+#define VCPU_LOG_PER_SECOND 20
+
+/** A warning about what a guest did, rate-limited per vCPU. */
+#define vcpu_warn(v, fmt, ...)                                                       \
+	do {                                                                         \
+		if (vcpu_log_allowed(v))                                             \
+			log_warn(VCPU_FMT ": " fmt, VCPU_ARGS(v), ##__VA_ARGS__);    \
+	} while (0)
 
 #endif

@@ -77,13 +77,13 @@ enum vcpu_stop hvc_handle(struct vcpu *v, u64 esr)
 	u32 fid = (u32)v->regs.x[0];
 
 	/* SMCCC calls use immediate 0, are fast calls, and have bits 23:16 clear. */
-	if ((esr & ISS_IMM16_MASK) || !(fid & SMCCC_FAST) || (fid & SMCCC_MBZ_MASK)) {
+	if ((fid & (SMCCC_FAST | SMCCC_MBZ_MASK)) != SMCCC_FAST || (esr & ISS_IMM16_MASK)) {
 		v->regs.x[0] = (u64)SMCCC_RET_NOT_SUPPORTED;
 		return VCPU_RUNS;
 	}
-	switch (smccc_owner(fid)) {
-	case SMCCC_OWNER_VENDOR_HYP:
+	if (smccc_owner(fid) == SMCCC_OWNER_VENDOR_HYP)
 		return hypercall_handle(v, fid);
+	switch (smccc_owner(fid)) {
 	case SMCCC_OWNER_STANDARD:
 		return psci_handle(v, fid);
 	case SMCCC_OWNER_ARCH:

@@ -63,14 +63,11 @@ static s64 console_write_from(struct vcpu *v, u64 ipa, u64 len)
 	return (s64)len;
 }
 
-enum vcpu_stop hypercall_handle(struct vcpu *v, u32 fid)
+static __attribute__((noinline)) enum vcpu_stop other_call(struct vcpu *v, u32 fid)
 {
 	u64 *x = v->regs.x;
 
 	switch (fid) {
-	case PARTITA_HC_NULL:
-		x[0] = SMCCC_RET_SUCCESS;
-		break;
 	case PARTITA_HC_VM_INFO:
 		x[0] = SMCCC_RET_SUCCESS;
 		x[1] = v->vm->id;
@@ -102,4 +99,14 @@ enum vcpu_stop hypercall_handle(struct vcpu *v, u32 fid)
 		break;
 	}
 	return VCPU_RUNS;
+}
+
+enum vcpu_stop hypercall_handle(struct vcpu *v, u32 fid)
+{
+	/* The null call is what the exit-path benchmark measures: keep it first. */
+	if (fid == PARTITA_HC_NULL) {
+		v->regs.x[0] = SMCCC_RET_SUCCESS;
+		return VCPU_RUNS;
+	}
+	return other_call(v, fid);
 }

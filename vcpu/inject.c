@@ -54,10 +54,12 @@ static void take_sync(struct vcpu *v, u64 esr_el1)
 	u64 sctlr = read_sysreg(sctlr_el1);
 
 	write_sysreg(esr_el1, esr_el1);
-	write_sysreg(elr_el1, v->regs.elr);
-	write_sysreg(spsr_el1, v->regs.spsr);
-	v->regs.elr = read_sysreg(vbar_el1) + vector_offset(v->regs.spsr);
-	v->regs.spsr = entry_pstate(v->regs.spsr, sctlr);
+	u64 pstate = vcpu_pstate(v);
+
+	write_sysreg(elr_el1, vcpu_pc(v));
+	write_sysreg(spsr_el1, pstate);
+	vcpu_set_pc(v, read_sysreg(vbar_el1) + vector_offset(pstate));
+	vcpu_set_pstate(v, entry_pstate(pstate, sctlr));
 }
 
 void inject_undef(struct vcpu *v, u64 esr)
@@ -67,7 +69,7 @@ void inject_undef(struct vcpu *v, u64 esr)
 
 void inject_abort(struct vcpu *v, u64 esr, bool data)
 {
-	bool el0 = guest_at_el0(v->regs.spsr);
+	bool el0 = guest_at_el0(vcpu_pstate(v));
 	u64 ec, iss = FSC_SEA;
 
 	if (data) {

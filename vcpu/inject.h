@@ -7,6 +7,8 @@
 
 #include "vcpu/vcpu.h"
 
+#define VECTOR_TABLE_SIZE 0x800
+
 /** An Undefined Instruction exception for the trapped instruction (esr from EL2). */
 void inject_undef(struct vcpu *v, u64 esr);
 

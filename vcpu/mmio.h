@@ -5,6 +5,7 @@
 #ifndef VCPU_MMIO_H
 #define VCPU_MMIO_H
 
+#include "vcpu/exit.h"
 #include "vcpu/vcpu.h"
 
 /**
@@ -18,5 +19,51 @@ u64 mmio_fault_ipa(void);
 
 /** The data-abort exit handler (ESR_EL2.EC == DABT_LOW). */
 enum vcpu_stop mmio_handle_abort(struct vcpu *v, u64 esr);
+
+/* Data abort ISS fields (Arm ARM D17.2.37, ISS encoding for a data abort). */
+#define ISS_ISV BIT(24)
+#define ISS_SAS_SHIFT 22
+#define ISS_SSE BIT(21)
+#define ISS_SRT_SHIFT 16
+#define ISS_SF BIT(15)
+#define ISS_AR BIT(14)
+#define ISS_S1PTW BIT(7)
+#define ISS_WNR BIT(6)
+
+/** The access size in bytes: 1, 2, 4 or 8. */
+static inline unsigned int mmio_size(struct mmio_access a)
+{
+	return 1U << ((a.esr >> ISS_SAS_SHIFT) & 3);
+}
+
+/**
+ * Completes a read with val: narrowed to the access size, sign-extended if
+ * SSE says so, zero-extended into a W register (SF clear), then written to
+ * the target register (XZR discards it), and the guest moves on.
+ */
+static inline enum vcpu_stop mmio_read_done(struct vcpu *v, struct mmio_access a, u64 val)
+{
+	unsigned int shift = 64 - 8 * mmio_size(a);
+
+	val = (a.esr & ISS_SSE) ? (u64)((s64)(val << shift) >> shift) : (val << shift) >> shift;
+	if (!(a.esr & ISS_SF))
+		val &= 0xffffffffUL;
+	vcpu_set_reg(v, (a.esr >> ISS_SRT_SHIFT) & 0x1f, val);
+	/* A load-acquire orders the guest's later accesses after it. */
+	if (a.esr & ISS_AR)
+		dmb(ish);
+	vcpu_skip_instr(v, a.esr);
+	return VCPU_RUNS;
+}
+
+/** Completes a write: the guest moves on. */
+static inline enum vcpu_stop mmio_write_done(struct vcpu *v, struct mmio_access a)
+{
+	vcpu_skip_instr(v, a.esr);
+	return VCPU_RUNS;
+}
+
+/** Refuses the access: the guest gets a synchronous external abort, with a log line. */
+enum vcpu_stop mmio_refuse(struct vcpu *v, struct mmio_access a);
 
 #endif

@@ -56,9 +56,10 @@ enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
 		return VCPU_RUNS;
 	}
 	describe(reg, name);
-	log_warn(VCPU_FMT ": %s of system register %s at pc 0x%lx is not emulated; injected an "
-		 "undefined instruction exception",
-		 VCPU_ARGS(v), read ? "read" : "write", name, v->regs.elr);
+	vcpu_warn(v,
+		  "%s of system register %s at pc 0x%lx is not emulated; injected an undefined "
+		  "instruction exception",
+		  read ? "read" : "write", name, vcpu_pc(v));
 	inject_undef(v, esr);
 	return VCPU_RUNS;
 }

@@ -7,13 +7,18 @@
 #define VCPU_VCPU_H
 
 #include "arch/spinlock.h"
+#include "arch/sysreg.h"
 #include "mm/pgtable.h"
 
 #define VM_MAX_VCPUS 8
 #define VM_MAX_MMIO 8
 #define VM_NAME_MAX 32
 
-/** Saved on every exit: what the exit path itself overwrites. */
+/**
+ * The guest's general registers, saved on every exit. SP_EL0, the PC and
+ * PSTATE are saved here only when the vCPU stops; while it runs they live in
+ * SP_EL0, ELR_EL2 and SPSR_EL2 (see vcpu_pc()).
+ */
 struct vcpu_regs {
 	u64 x[31];
 	u64 sp_el0;
@@ -64,7 +69,7 @@ enum vcpu_stop {
 	VCPU_STOP_OFF,       /* PSCI CPU_OFF */
 	VCPU_STOP_VM_OFF,    /* PSCI SYSTEM_OFF */
 	VCPU_STOP_VM_RESET,  /* PSCI SYSTEM_RESET */
-	VCPU_STOP_VM_CRASH,  /* the guest did something that stops its VM */
+	VCPU_STOP_VM_CRASH,  /* the guest cannot go on: its VM stops */
 	VCPU_STOP_KICKED,    /* another CPU asked this one to stop */
 };
 
@@ -72,22 +77,34 @@ struct vcpu;
 struct vm;
 
 /**
- * An emulated device on the MMIO bus. read and write return false when the
- * access cannot be served (the guest then gets an external abort).
+ * An emulated access in progress: its syndrome (size, register, sign
+ * extension, acquire/release) and the offset into the device.
+ */
+struct mmio_access {
+	u64 esr;
+	u64 off;
+};
+
+/**
+ * An emulated device on the MMIO bus. Its handlers finish the access
+ * themselves, by returning mmio_read_done(), mmio_write_done() or
+ * mmio_refuse() (vcpu/mmio.h): the bus then needs no frame of its own, which
+ * keeps the exit path short.
  */
 struct mmio_dev {
 	const char *name;
 	u64 base; /* IPA */
 	u64 size;
-	bool (*read)(struct vcpu *v, const struct mmio_dev *d, u64 off, unsigned int size,
-		     u64 *val);
-	bool (*write)(struct vcpu *v, const struct mmio_dev *d, u64 off, unsigned int size,
-		      u64 val);
+	enum vcpu_stop (*read)(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a);
+	enum vcpu_stop (*write)(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a,
+				u64 val);
 	void *priv;
 };
 
 struct vcpu {
 	struct vcpu_regs regs; /* first: the assembly addresses it at offset 0 */
+	u64 host_sp;           /* the hypervisor's stack while the guest runs */
+	bool high_dirty;       /* a handler wrote x19-x29: reload them on return */
 	struct vm *vm;
 	unsigned int id; /* index within the VM, also its MPIDR Aff0 */
 	unsigned int pcpu;
@@ -95,6 +112,8 @@ struct vcpu {
 	u64 on_entry; /* for VCPU_ON_PENDING: where to start and its x0 */
 	u64 on_context;
 	struct vcpu_sysregs sysregs;
+	u64 log_window; /* start of the current second of warnings (counter ticks) */
+	unsigned int log_count, log_dropped;
 	unsigned int console_len; /* a line of console output being gathered */
 	char console_line[160];
 };
@@ -106,6 +125,8 @@ enum vm_state {
 };
 
 struct vm {
+	unsigned int mmio_count; /* first: the exit path looks these up */
+	struct mmio_dev mmio[VM_MAX_MMIO];
 	unsigned int id;
 	char name[VM_NAME_MAX];
 	u16 vmid;
@@ -119,8 +140,6 @@ struct vm {
 	paddr_t ram_pa;
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
-	unsigned int mmio_count;
-	struct mmio_dev mmio[VM_MAX_MMIO];
 	u64 boots; /* times started: 1 on the first boot, +1 per SYSTEM_RESET */
 	bool console_tag; /* prefix its console lines with its name */
 };
@@ -135,6 +154,34 @@ static inline void vcpu_set_reg(struct vcpu *v, unsigned int n, u64 val)
 {
 	if (n < 31)
 		v->regs.x[n] = val;
+	/* x19-x29 are callee-saved: the exit path reloads them only when asked to. */
+	if (n >= 19 && n <= 29)
+		v->high_dirty = true;
+}
+
+/* The running guest's PC and PSTATE, live in ELR_EL2 and SPSR_EL2 during an exit. */
+static inline u64 vcpu_pc(const struct vcpu *v)
+{
+	(void)v;
+	return read_sysreg(elr_el2);
+}
+
+static inline void vcpu_set_pc(struct vcpu *v, u64 pc)
+{
+	(void)v;
+	write_sysreg(elr_el2, pc);
+}
+
+static inline u64 vcpu_pstate(const struct vcpu *v)
+{
+	(void)v;
+	return read_sysreg(spsr_el2);
+}
+
+static inline void vcpu_set_pstate(struct vcpu *v, u64 pstate)
+{
+	(void)v;
+	write_sysreg(spsr_el2, pstate);
 }
 
 /**

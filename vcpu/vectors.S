@@ -16,12 +16,16 @@
 	b	hyp_save_and_report
 .endm
 
-/* A guest exit: free x0 and x1 on the (empty) EL2 stack, x1 = exit kind. */
+/* A guest exit: SP_EL2 is the vCPU's register frame (vcpu/entry.S). */
 .macro guest_exit kind
 	.balign	0x80
-	stp	x0, x1, [sp, #-16]!
+	stp	x0, x1, [sp]
+	.if \kind == 0
+	b	guest_exit_sync
+	.else
 	mov	x1, #\kind
-	b	guest_exit_common
+	b	guest_exit_async
+	.endif
 .endm
 
 	.section .text.vectors, "ax"

@@ -1,14 +1,18 @@
-"""pytest fixtures for the system tests: Partita booted on QEMU.
+r"""pytest fixtures for the system tests: Partita booted on QEMU.
 
     def test_x(boot):
         q = boot(gic=2, smp=2)                   # -kernel $BUILD/partita.bin
-        m = q.wait_for(r"^partita: ready: .*$")  # fails with the console on timeout
+        q.wait_for(r"^partita: ready: .*$")      # fails with the console on timeout
+        m = q.expect(r"^PASS (\w+)")             # the same, returning the match
+        status = q.wait_exit()                   # QEMU's exit status
 
 `qemu(args, timeout=...)` starts QEMU with any other arguments. Every QEMU a
-test started is killed when the test ends, whatever its outcome.
+test started is killed when the test ends, whatever its outcome, and its whole
+console output is saved in $BUILD/system-logs/<test>.log.
 """
 
 import os
+import re
 import signal
 import sys
 
@@ -37,6 +41,14 @@ _die_on(signal.SIGTERM)
 _die_on(signal.SIGHUP)
 
 
+def pytest_sessionstart(session):
+    """Logs of an earlier run would be mistaken for this one's."""
+    if os.path.isdir(qemu_mod.LOG_DIR):
+        for name in os.listdir(qemu_mod.LOG_DIR):
+            if name.endswith(".log"):
+                os.remove(os.path.join(qemu_mod.LOG_DIR, name))
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """A test that failed otherwise than through Qemu.fail() (say, a plain
@@ -49,18 +61,21 @@ def pytest_runtest_makereport(item, call):
         if not q.reported:
             q.kill()
             q.reported = True
-            report.sections.append((f"console output of {q.name}", q.output))
+            report.sections.append((f"console output of {q.name}", q.report()))
 
 
 @pytest.fixture
 def qemu(request):
-    """Factory: qemu(args, timeout=20, name=...) -> a started qemu.Qemu."""
+    """Factory: qemu(args, timeout=20, name=..., fail_on=None) -> a started qemu.Qemu."""
     started = []
     request.node.partita_qemus = started
 
-    def start(args, timeout=20.0, name="qemu"):
-        q = qemu_mod.Qemu(args, timeout=timeout, name=name)
+    def start(args, timeout=20.0, name="qemu", fail_on=None):
+        q = qemu_mod.Qemu(args, timeout=timeout, name=name, fail_on=fail_on)
         started.append(q)
+        test = re.sub(r"[^\w.=-]+", "_", request.node.nodeid.split("::", 1)[-1])
+        n = f"-{len(started)}" if len(started) > 1 else ""
+        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"{test}{n}.log")
         return q.start()
 
     try:
@@ -79,15 +94,19 @@ def partita_bin():
 def boot(qemu, partita_bin):
     """Factory: boot Partita with -kernel on -M virt.
 
-    boot(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=[...], timeout=20)
+    boot(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=[...], timeout=15,
+         fail_on=None)
+
+    fail_on: a regex (say r"^partita: error:") whose match fails any wait at once.
     """
 
-    def start(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=(), timeout=20.0):
+    def start(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=(), timeout=15.0,
+              fail_on=None):
         machine = f"virt,gic-version={gic}"
         if virtualization:
             machine = f"virt,virtualization=on,gic-version={gic}"
         args = qemu_mod.machine_args(machine, cpu, smp) + ["-kernel", partita_bin] + list(extra)
-        return qemu(args, timeout=timeout,
+        return qemu(args, timeout=timeout, fail_on=fail_on,
                     name=f"partita on {machine} -cpu {cpu} -smp {smp}")
 
     return start

@@ -8,9 +8,13 @@ QEMU and fails the test with the console output captured so far. `kill()`
 exit) always kills the whole process group, so no QEMU outlives a test, not even
 on a failure or a KeyboardInterrupt. On Linux QEMU is also told to die with the
 process that started it, in case pytest itself is killed.
+
+QEMU runs with -no-reboot: a machine reset (a crashed guest or hypervisor
+rebooting) ends QEMU instead of booting again.
 """
 
 import atexit
+import codecs
 import ctypes
 import os
 import re
@@ -33,6 +37,10 @@ _live = set()
 def build_dir():
     """The build directory: env BUILD (default "build"), relative to the repo root."""
     return os.path.join(REPO, os.environ.get("BUILD", "build"))
+
+
+# Every QEMU's whole console output is saved here (see Qemu.log_path).
+LOG_DIR = os.path.join(build_dir(), "system-logs")
 
 
 def partita_bin():
@@ -62,7 +70,7 @@ def machine_args(machine="virt,virtualization=on,gic-version=3", cpu="cortex-a57
 class Qemu:
     """One QEMU run. Start it with start(), then wait_for() / wait_exit()."""
 
-    def __init__(self, args, timeout=20.0, name="qemu"):
+    def __init__(self, args, timeout=20.0, name="qemu", fail_on=None):
         self.cmd = [QEMU, "-nic", "none", "-display", "none", "-serial", "stdio",
                     "-monitor", "none", "-no-reboot"] + [str(a) for a in args]
         self.timeout = timeout
@@ -70,11 +78,18 @@ class Qemu:
         self.proc = None
         self.deadline = None
         self.returncode = None
-        self._raw = bytearray()
+        self._text = ""  # the console output so far, decoded, CRLF turned into LF
+        self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
+        self._cr = False  # the last chunk ended in "\r" (maybe half of a CRLF)
+        self.log_path = None  # where kill() saves the whole console output
         self._eof = False
         self._pos = 0  # where the next wait_for() starts looking
         self._sel = None
         self.reported = False  # the console output was shown in a failure
+        # A line matching this fails every wait at once (say, an error or panic),
+        # rather than waiting for the timeout.
+        self.fail_on = re.compile(fail_on, re.MULTILINE) if fail_on else None
+        self._fail_scan = 0
 
     # -- lifetime ---------------------------------------------------------
 
@@ -117,9 +132,11 @@ class Qemu:
                     break
                 if not data:
                     break
-                self._raw += data
+                self._add(data)
+            self._add(b"", final=True)
             self._eof = True
             self.proc.stdout.close()
+            self._save_log()
 
     def __enter__(self):
         if self.proc is None:
@@ -138,7 +155,16 @@ class Qemu:
     @property
     def output(self):
         """Everything QEMU printed so far, with CRLF turned into LF."""
-        return self._raw.decode("utf-8", "replace").replace("\r\n", "\n")
+        return self._text
+
+    def _add(self, data, final=False):
+        text = self._decoder.decode(data, final)
+        if self._cr:
+            text = "\r" + text
+        self._cr = text.endswith("\r") and not final
+        if self._cr:
+            text = text[:-1]
+        self._text += text.replace("\r\n", "\n")
 
     def _read(self, until):
         """Read what is available, waiting at most until `until` (monotonic).
@@ -152,22 +178,41 @@ class Qemu:
             except BlockingIOError:
                 return True
             if not data:
+                self._add(b"", final=True)
                 self._eof = True
                 return False
-            self._raw += data
+            self._add(data)
         return True
 
     def fail(self, why):
         """Kill QEMU and fail the test, showing the whole console output."""
         self.kill()
         self.reported = True
-        out = self.output
-        if not out.endswith("\n"):
-            out += "\n"
         pytest.fail(f"{self.name}: {why}\n"
-                    f"command: {shlex.join(self.cmd)}\n"
-                    f"----- console output -----\n{out}"
-                    f"----- end of console output -----", pytrace=False)
+                    f"command: {shlex.join(self.cmd)}\n" + self.report(), pytrace=False)
+
+    def report(self, head=200, tail=300):
+        """The console output for a failure message: all of it, or if it is
+        very long its start and end (the whole of it is in self.log_path)."""
+        lines = self.output.splitlines()
+        if len(lines) > head + tail + 1:
+            lines = (lines[:head] +
+                     [f"[... {len(lines) - head - tail} lines left out: the whole output "
+                      f"is in {self.log_path or '(not saved)'} ...]"] +
+                     lines[-tail:])
+        return "\n".join(["----- console output -----"] + lines +
+                         ["----- end of console output -----"])
+
+    def _save_log(self):
+        if not self.log_path:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+            with open(self.log_path, "w", encoding="utf-8") as f:
+                f.write(f"# {shlex.join(self.cmd)}\n")
+                f.write(self.output)
+        except OSError as e:
+            self.log_path = f"(could not save {self.log_path}: {e})"
 
     def _complete_text(self):
         """The output up to the last complete line (all of it once QEMU is gone)."""
@@ -178,18 +223,26 @@ class Qemu:
 
     def wait_for(self, regex, timeout=None):
         """Wait until a complete console line (after the previous match) matches
-        `regex`; return the match. Fails the test if QEMU exits or the timeout
-        (default: the hard deadline) expires first."""
+        `regex` and return the console output so far. Fails the test if QEMU
+        exits or the timeout (default: the hard deadline) expires first."""
+        self.expect(regex, timeout)
+        return self.output
+
+    def expect(self, regex, timeout=None):
+        """wait_for(), returning the re.Match (for its groups) instead."""
         pattern = re.compile(regex, re.MULTILINE)
         until = self.deadline
         if timeout is not None:
             until = min(until, time.monotonic() + timeout)
+        scan = self._pos  # complete lines before this did not match
         while True:
             text = self._complete_text()
-            m = pattern.search(text, self._pos)
+            self._check_fail_on(text)
+            m = pattern.search(text, scan)
             if m:
                 self._pos = m.end()
                 return m
+            scan = max(scan, len(text))
             if self._eof:
                 self._reap()
                 self.fail(f"QEMU exited (status {self.returncode}) before printing "
@@ -200,17 +253,32 @@ class Qemu:
                           f"({self.elapsed():.1f} s)")
             self._read(until)
 
+    def _check_fail_on(self, text):
+        if not self.fail_on:
+            return
+        bad = self.fail_on.search(text, self._fail_scan)
+        self._fail_scan = max(self._fail_scan, len(text))
+        if bad:
+            # Let the rest of the report (register dump, ...) arrive.
+            self._drain(0.3)
+            line = text[text.rfind("\n", 0, bad.start()) + 1:].split("\n", 1)[0]
+            self.fail(f"unexpected line matching {self.fail_on.pattern!r}: {line!r}")
+
     def expect_no(self, regex, seconds):
         """Watch the console for `seconds` more and fail if a line matches `regex`
         (anywhere in the output, also before now). Returns the output."""
         pattern = re.compile(regex, re.MULTILINE)
-        until = min(self.deadline, time.monotonic() + seconds)
-        while time.monotonic() < until and self._read(until):
-            pass
+        self._drain(seconds)
         m = pattern.search(self.output)
         if m:
             self.fail(f"unexpected line matching {regex!r}: {m.group(0)!r}")
         return self.output
+
+    def _drain(self, seconds):
+        """Read the console for `seconds` more (or until QEMU exits)."""
+        until = min(self.deadline, time.monotonic() + seconds)
+        while time.monotonic() < until and self._read(until):
+            pass
 
     def _reap(self):
         try:
@@ -226,8 +294,10 @@ class Qemu:
         if timeout is not None:
             until = min(until, time.monotonic() + timeout)
         while self._read(until):
+            self._check_fail_on(self._complete_text())
             if time.monotonic() >= until:
                 self.fail(f"QEMU did not exit within {self.elapsed():.1f} s")
+        self._check_fail_on(self._complete_text())
         self._reap()
         _live.discard(self)
         return self.returncode

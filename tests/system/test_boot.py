@@ -9,7 +9,10 @@ import pytest
 
 import qemu as qemu_mod
 
-READY = r"^partita: ready: (?P<line>cpus=(?P<cpus>\d+) gic=v(?P<gic>\d+) mem=(?P<mem>\d+)MiB free=(?P<free>\d+)MiB)\s*$"
+# `partita: ready: cpus=4 gic=v3 mem=1024MiB free=1022MiB ...`: matched loosely
+# (more fields may follow), then parsed into a dict by ready().
+READY = r"^partita: ready: .*$"
+READY_FIELDS = {"cpus": r"(\d+)", "gic": r"v(\d+)", "mem": r"(\d+)MiB", "free": r"(\d+)MiB"}
 ERROR = r"^partita: error: .*$"
 
 MATRIX = list(itertools.product([1, 2, 4], [2, 3], ["cortex-a57", "max"]))
@@ -21,7 +24,14 @@ def check(q, cond, why):
 
 
 def wait_ready(q):
-    m = q.wait_for(READY)
+    """Wait for the ready line; returns its fields cpus, gic, mem, free as ints."""
+    line = q.expect(READY).group(0).strip()
+    fields = dict(re.findall(r"(\w+)=(\S+)", line))
+    m = {}
+    for key, value in READY_FIELDS.items():
+        v = re.fullmatch(value, fields.get(key, ""))
+        check(q, v, f"the ready line has no {key}={value}: {line!r}")
+        m[key] = int(v.group(1))
     check(q, int(m["mem"]) == 1024, f"ready line says mem={m['mem']}MiB, QEMU has -m 1G")
     check(q, 0 < int(m["free"]) <= int(m["mem"]), f"ready line: free={m['free']}MiB is implausible")
     return m
@@ -30,7 +40,7 @@ def wait_ready(q):
 @pytest.mark.parametrize("smp,gic,cpu", MATRIX,
                          ids=[f"smp{s}-gicv{g}-{c}" for s, g, c in MATRIX])
 def test_boot_all_cpus_online(boot, smp, gic, cpu):
-    q = boot(gic=gic, cpu=cpu, smp=smp)
+    q = boot(gic=gic, cpu=cpu, smp=smp, fail_on=ERROR)
     m = wait_ready(q)
     out = q.output
     check(q, re.search(r"^partita: .* starting at EL2\s*$", out, re.M),
@@ -56,7 +66,7 @@ def test_uboot_chainload(qemu, partita_bin):
     after its autoboot countdown (about 2 s)."""
     args = qemu_mod.machine_args("virt,virtualization=on,gic-version=3", "cortex-a57", 2)
     q = qemu(args + ["-bios", qemu_mod.UBOOT, "-kernel", partita_bin], timeout=40,
-             name="U-Boot, then partita")
+             name="U-Boot, then partita", fail_on=ERROR)
     q.wait_for(r"^U-Boot \d")
     q.wait_for(r"^Starting kernel")
     q.wait_for(r"^partita: .* starting at EL2\s*$")
@@ -85,9 +95,26 @@ def cpu_nodes(dtb):
     return [f"/cpus/{n}" for n in fdt("fdtget", "-l", dtb, "/cpus") if n.startswith("cpu@")]
 
 
-def make_dtb(tmp_path, gic, smp, cpu="cortex-a57"):
+DTB_CPU = "cortex-a57"
+
+
+def make_dtb(tmp_path, gic, smp):
+    """QEMU's own DTB for the board boot_dtb() then runs (same -cpu, -smp, -m)."""
     return qemu_mod.dump_dtb(str(tmp_path / f"virt-gicv{gic}.dtb"),
-                             f"virt,virtualization=on,gic-version={gic}", cpu, smp)
+                             f"virt,virtualization=on,gic-version={gic}", DTB_CPU, smp)
+
+
+def boot_dtb(boot, dtb, gic, smp, fail_on=None):
+    return boot(gic=gic, cpu=DTB_CPU, smp=smp, extra=["-dtb", dtb], fail_on=fail_on)
+
+
+def test_dtb_unmodified(boot, tmp_path):
+    """The control for the tests below: QEMU's own DTB, given back with -dtb, boots."""
+    dtb = make_dtb(tmp_path, 3, smp=4)
+    q = boot_dtb(boot, dtb, 3, 4, fail_on=ERROR)
+    m = wait_ready(q)
+    check(q, int(m["cpus"]) == 4, f"ready line says cpus={m['cpus']}, QEMU has -smp 4")
+    check(q, not re.search(ERROR, q.output, re.M), "an error line")
 
 
 @pytest.mark.parametrize("gic", [2, 3], ids=["gicv2", "gicv3"])
@@ -97,7 +124,7 @@ def test_dtb_without_gic(boot, tmp_path, gic):
     assert len(intcs) == 1, f"expected one GIC node in QEMU's DTB, found {intcs}"
     fdt("fdtput", "-r", dtb, intcs[0])
     assert interrupt_controllers(dtb) == []
-    q = boot(gic=gic, smp=2, extra=["-dtb", dtb])
+    q = boot_dtb(boot, dtb, gic, 2)
     q.wait_for(r"^partita: error: fdt: no interrupt controller: .*$")
     q.expect_no(r"^partita: (ready|cpu\d+ online)", 0.5)
 
@@ -114,7 +141,7 @@ def test_dtb_cpus_without_enable_method(boot, tmp_path):
     for node in cpus:
         assert fdt("fdtget", dtb, node, "enable-method") == ["psci"]
         fdt("fdtput", "-d", dtb, node, "enable-method")
-    q = boot(gic=3, smp=smp, extra=["-dtb", dtb])
+    q = boot_dtb(boot, dtb, 3, smp)
     for n in range(1, smp):
         q.wait_for(ENABLE_METHOD.format(n=n))
     m = wait_ready(q)
@@ -128,7 +155,7 @@ def test_dtb_one_cpu_without_enable_method(boot, tmp_path):
     smp = 4
     dtb = make_dtb(tmp_path, 3, smp)
     fdt("fdtput", "-d", dtb, "/cpus/cpu@2", "enable-method")
-    q = boot(gic=3, smp=smp, extra=["-dtb", dtb])
+    q = boot_dtb(boot, dtb, 3, smp)
     q.wait_for(ENABLE_METHOD.format(n=2))
     m = wait_ready(q)
     out = q.output

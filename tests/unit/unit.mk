@@ -1,3 +1,81 @@
+# Host unit tests (cmocka), included by the top-level Makefile, which runs
+# from the repository root. The logic under test is compiled for the host
+# with the host gcc and linked against the host libfdt.
+#
+#   make unit-build   build every test into $(BUILD)/host/unit/
+#   make unit         build and run them all; fails if any test fails
+#
+# CMOCKA_MESSAGE_OUTPUT=TAP in the environment makes the binaries print TAP.
+
+UNIT_DIR := tests/unit
+UNIT_OUT := $(BUILD)/host/unit
+
+HOST_CC := gcc
+HOST_CFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -Itests/unit/fake -I. -MMD -MP
+HOST_LDLIBS := -lcmocka -lfdt
+HOST_DTC := dtc
+HOST_DTC_FLAGS := -I dts -O dtb
+
+# Each test binary and the code it links besides its own test_<name>.c.
+UNIT_TESTS := fmt fdt palloc pgtable string
+UNIT_SRCS_fmt := lib/fmt.c
+UNIT_SRCS_fdt := platform/fdt.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
+UNIT_SRCS_palloc := mm/palloc.c
+UNIT_SRCS_pgtable := mm/pgtable.c
+UNIT_SRCS_string :=
+
+UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
+UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
+UNIT_OBJS :=
+
+define UNIT_TEST_RULE
+UNIT_OBJS_$(1) := $(patsubst %.c,$(UNIT_OUT)/obj/%.o,$(UNIT_DIR)/test_$(1).c $(UNIT_SRCS_$(1)))
+UNIT_OBJS += $$(UNIT_OBJS_$(1))
+$(UNIT_OUT)/test_$(1): $$(UNIT_OBJS_$(1))
+	@echo "  HOSTLD  $$@"
+	$(Q)$(HOST_CC) -o $$@ $$(filter %.o,$$^) $(HOST_LDLIBS)
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
+
+# The FDT tests read the blobs dtc made from tests/unit/dts, found by an
+# absolute path so the binary runs from any directory.
+$(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
+$(UNIT_OUT)/test_fdt: $(UNIT_DTBS)
+
+# lib/string.c defines memcpy and friends, which the host C library also
+# defines: build it freestanding, as the hypervisor does, with every
+# function renamed partita_* (see string_under_test.h), and link that.
+UNIT_STRING_OBJ := $(UNIT_OUT)/obj/lib/string_renamed.o
+UNIT_OBJS += $(UNIT_STRING_OBJ)
+$(UNIT_OUT)/test_string: $(UNIT_STRING_OBJ)
+$(UNIT_STRING_OBJ): lib/string.c $(UNIT_DIR)/string_under_test.h
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -ffreestanding -fno-builtin \
+		-fno-tree-loop-distribute-patterns -nostdinc \
+		-isystem lib/include -isystem $(shell $(HOST_CC) -print-file-name=include) \
+		-include $(UNIT_DIR)/string_under_test.h -c -o $@ $<
+
+$(UNIT_OUT)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $<"
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c -o $@ $<
+
+# no-gic.dts leaves the timer's and UART's interrupts without a controller on purpose.
+$(UNIT_OUT)/dts/no-gic.dtb: HOST_DTC_FLAGS += -Wno-interrupts_property
+
+$(UNIT_OUT)/dts/%.dtb: $(UNIT_DIR)/dts/%.dts $(wildcard $(UNIT_DIR)/dts/*.dtsi)
+	@mkdir -p $(dir $@)
+	@echo "  DTC     $<"
+	$(Q)$(HOST_DTC) $(HOST_DTC_FLAGS) -o $@ $<
+
 .PHONY: unit-build unit
-unit-build:
-unit:
+unit-build: $(UNIT_BINS) $(UNIT_DTBS)
+
+# Runs every test even after a failure, then fails if any did.
+unit: unit-build
+	$(Q)status=0; for t in $(UNIT_BINS); do \
+		echo "  UNIT    $$t"; $$t || status=1; \
+	done; exit $$status
+
+-include $(UNIT_OBJS:.o=.d)

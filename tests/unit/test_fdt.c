@@ -1,0 +1,494 @@
+/*
+ * platform/fdt.c: machine discovery from device trees that dtc compiled
+ * from tests/unit/dts, and from blobs damaged in memory. Every refusal must
+ * come with exactly one error line that says what is wrong.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "log_capture.h"
+#include "platform/platform.h"
+
+#ifndef DTB_DIR
+#error "DTB_DIR must name the directory of the compiled test trees"
+#endif
+
+#define BLOB_MAX (64 * 1024)
+
+static _Alignas(8) unsigned char blob[BLOB_MAX];
+static struct platform plat;
+
+/* Reads DTB_DIR/name.dtb into blob and returns its size. */
+static size_t load_dtb(const char *name)
+{
+	char path[512];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.dtb", DTB_DIR, name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot open %s (run the tests through make unit)", path);
+	n = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	assert_true(n > 0 && n < sizeof(blob));
+	return n;
+}
+
+/* Runs discovery on a blob in memory, with a clean log. */
+static int discover_blob(const void *fdt, u64 max_size)
+{
+	log_capture_reset();
+	return platform_discover(fdt, max_size, &plat);
+}
+
+static int discover(const char *name)
+{
+	size_t n = load_dtb(name);
+
+	return discover_blob(blob, n);
+}
+
+/* Discovery of name must succeed without an error line. */
+static void expect_discovered(const char *name)
+{
+	int rc = discover(name);
+
+	if (rc || log_capture_count(LOG_ERROR))
+		log_capture_dump();
+	assert_int_equal(rc, 0);
+	assert_int_equal(log_capture_count(LOG_ERROR), 0);
+}
+
+/* A refusal: -E_INVAL, one error line, and that line holds every needle. */
+#define EXPECT_REFUSED(rc, ...)                                                             \
+	do {                                                                                \
+		int rc_ = (rc);                                                             \
+		if (rc_ != -E_INVAL || log_capture_count(LOG_ERROR) != 1 ||                 \
+		    !log_capture_has(LOG_ERROR, __VA_ARGS__, NULL)) {                       \
+			log_capture_dump();                                                 \
+			fail_msg("expected -E_INVAL with one error line naming %s; got %d", \
+				 #__VA_ARGS__, rc_);                                        \
+		}                                                                           \
+	} while (0)
+
+/* A warning line holding every needle was logged. */
+#define EXPECT_WARNED(...)                                                      \
+	do {                                                                    \
+		if (!log_capture_has(LOG_WARN, __VA_ARGS__, NULL)) {            \
+			log_capture_dump();                                     \
+			fail_msg("expected a warning naming %s", #__VA_ARGS__); \
+		}                                                               \
+	} while (0)
+
+static void assert_range(const struct plat_range *r, u64 base, u64 size)
+{
+	assert_int_equal(r->base, base);
+	assert_int_equal(r->size, size);
+}
+
+/* Whether [base, base+size) is one of the reserved regions found. */
+static bool reserved_has(u64 base, u64 size)
+{
+	unsigned int i;
+
+	for (i = 0; i < plat.reserved_count; i++) {
+		if (plat.reserved[i].base == base && plat.reserved[i].size == size)
+			return true;
+	}
+	return false;
+}
+
+/* A QEMU-virt-like GICv3 machine is described completely and without complaint. */
+static void test_virt_gicv3_machine(void **state)
+{
+	static const u64 mpidrs[] = { 0x0, 0x1, 0x100, 0x101 };
+	unsigned int i;
+
+	(void)state;
+	expect_discovered("virt-gicv3");
+	assert_int_equal(log_capture_count(LOG_WARN), 0);
+
+	assert_int_equal(plat.mem_count, 2);
+	assert_range(&plat.mem[0], 0x40000000, 0x40000000);
+	assert_range(&plat.mem[1], 0x100000000, 0x20000000);
+	assert_int_equal(plat.reserved_count, 0);
+
+	assert_int_equal(plat.cpu_count, 4);
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(plat.cpus[i].mpidr, mpidrs[i]);
+		assert_int_equal(plat.cpus[i].enable, CPU_ENABLE_PSCI);
+	}
+	assert_string_equal(plat.cpus[2].name, "/cpus/cpu@100");
+
+	assert_int_equal(plat.gic.version, 3);
+	assert_range(&plat.gic.dist, 0x08000000, 0x10000);
+	assert_range(&plat.gic.redist, 0x080a0000, 0xf60000);
+	assert_int_equal(plat.gic.maint_ppi, 25);
+
+	/* The binding's order is secure, non-secure physical, virtual, hypervisor. */
+	assert_int_equal(plat.timer.sec_phys_ppi, 29);
+	assert_int_equal(plat.timer.phys_ppi, 30);
+	assert_int_equal(plat.timer.virt_ppi, 27);
+	assert_int_equal(plat.timer.hyp_ppi, 26);
+
+	assert_int_equal(plat.psci, PSCI_CONDUIT_SMC);
+
+	/* stdout-path "serial0:115200n8": the alias, options stripped, resolved. */
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	assert_range(&plat.uart.reg, 0x09000000, 0x1000);
+	assert_string_equal(plat.uart.path, "serial0");
+
+	assert_true(plat.has_initrd);
+	assert_range(&plat.initrd, 0x48200000, 0x800000);
+
+	assert_int_equal(plat.fdt.base, (u64)(uintptr_t)blob);
+	assert_int_equal(plat.fdt.size, fdt_totalsize(blob));
+}
+
+/* linux,initrd-start/end given as 32-bit values read the same as 64-bit ones. */
+static void test_initrd_32bit_values(void **state)
+{
+	(void)state;
+	expect_discovered("initrd-32bit");
+	assert_true(plat.has_initrd);
+	assert_range(&plat.initrd, 0x48200000, 0x800000);
+}
+
+/* An initrd that ends before it starts is refused, naming the property. */
+static void test_initrd_inverted(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("initrd-inverted"), "linux,initrd-end");
+}
+
+/* A tree without memory is refused, and the message says memory is what lacks. */
+static void test_no_memory(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("no-memory"), "memory");
+}
+
+/* Every reg entry of every enabled memory node is a bank; disabled ones are not. */
+static void test_multiple_memory_banks(void **state)
+{
+	(void)state;
+	expect_discovered("multi-memory");
+	assert_int_equal(plat.mem_count, 4);
+	assert_range(&plat.mem[0], 0x40000000, 0x10000000);
+	assert_range(&plat.mem[1], 0x60000000, 0x08000000);
+	assert_range(&plat.mem[2], 0x100000000, 0x20000000);
+	assert_range(&plat.mem[3], 0x300000000, 0x40000000);
+	assert_int_equal(platform_mem_total(&plat), 0x78000000);
+}
+
+/* /memreserve/ entries and /reserved-memory children with a reg are all reported. */
+static void test_reserved_regions(void **state)
+{
+	(void)state;
+	expect_discovered("reserved");
+	assert_int_equal(plat.reserved_count, 6);
+	assert_true(reserved_has(0x48000000, 0x100000)); /* /memreserve/: the FDT */
+	assert_true(reserved_has(0x40000000, 0x1000)); /* /memreserve/: first page */
+	assert_true(reserved_has(0x40200000, 0x400000)); /* where the image would load */
+	assert_true(reserved_has(0x41000000, 0x1000)); /* two reg entries, one node */
+	assert_true(reserved_has(0x41100000, 0x2000));
+	assert_true(reserved_has(0x7ffff000, 0x1000)); /* last page of the bank */
+}
+
+/* One address cell and one size cell read correctly everywhere, PSCI 0.2 is enough. */
+static void test_32bit_cells(void **state)
+{
+	(void)state;
+	expect_discovered("cells32");
+	assert_int_equal(plat.mem_count, 2);
+	assert_range(&plat.mem[0], 0x80000000, 0x20000000);
+	assert_range(&plat.mem[1], 0xc0000000, 0x10000000);
+	assert_int_equal(plat.reserved_count, 1);
+	assert_range(&plat.reserved[0], 0x80000000, 0x100000);
+	assert_int_equal(plat.cpu_count, 2);
+	assert_int_equal(plat.cpus[1].mpidr, 1);
+	assert_int_equal(plat.gic.version, 3);
+	assert_range(&plat.gic.dist, 0x2f000000, 0x10000);
+	assert_range(&plat.gic.redist, 0x2f100000, 0x200000);
+	assert_int_equal(plat.psci, PSCI_CONDUIT_SMC);
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	assert_range(&plat.uart.reg, 0x1c090000, 0x1000);
+	assert_false(plat.has_initrd);
+}
+
+/* A GICv2 gives its four frames: GICD, GICC, GICH, GICV. */
+static void test_gicv2(void **state)
+{
+	(void)state;
+	expect_discovered("gicv2");
+	assert_int_equal(plat.gic.version, 2);
+	assert_range(&plat.gic.dist, 0x08000000, 0x10000);
+	assert_range(&plat.gic.cpu, 0x08010000, 0x10000);
+	assert_range(&plat.gic.hyp, 0x08030000, 0x10000);
+	assert_range(&plat.gic.vcpu, 0x08040000, 0x10000);
+	assert_int_equal(plat.gic.maint_ppi, 25);
+}
+
+/* A GICv2 without GICH and GICV cannot be virtualized: refused, naming the node. */
+static void test_gicv2_without_virt_frames(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("gicv2-no-gich"), "intc@8000000", "GICH");
+}
+
+/* The PSCI conduit follows the method property. */
+static void test_psci_hvc(void **state)
+{
+	(void)state;
+	expect_discovered("psci-hvc");
+	assert_int_equal(plat.psci, PSCI_CONDUIT_HVC);
+}
+
+/* PSCI 0.1 has no standard function IDs: refused, naming the node. */
+static void test_psci_0_1_refused(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("psci-0.1"), "psci", "0.1");
+}
+
+/* A method other than smc or hvc is refused, naming the property. */
+static void test_psci_bad_method(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("psci-bad-method"), "psci", "method");
+}
+
+/* Without stdout-path the machine is still usable: no UART, and a warning says so. */
+static void test_no_stdout_path(void **state)
+{
+	(void)state;
+	expect_discovered("no-stdout");
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("stdout-path");
+}
+
+/* An ns16550a stdout (full path, no options) keeps its register shift and width. */
+static void test_ns16550_stdout(void **state)
+{
+	(void)state;
+	expect_discovered("ns16550");
+	assert_int_equal(plat.uart.kind, UART_NS16550);
+	assert_range(&plat.uart.reg, 0x10000000, 0x100);
+	assert_int_equal(plat.uart.reg_shift, 2);
+	assert_int_equal(plat.uart.reg_io_width, 4);
+	assert_string_equal(plat.uart.path, "/serial@10000000");
+}
+
+/* A reg behind two buses is translated through each bus's ranges, using the matching entry. */
+static void test_bus_ranges_translation(void **state)
+{
+	(void)state;
+	expect_discovered("bus-ranges");
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	assert_range(&plat.uart.reg, 0x2c003000, 0x1000);
+}
+
+/* A UART on a bus without ranges is not memory-mapped: warned about, not used. */
+static void test_bus_without_ranges(void **state)
+{
+	(void)state;
+	expect_discovered("bus-no-ranges");
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("serial@48");
+}
+
+/* No enable-method, spin-table and PSCI are told apart; disabled and non-CPU nodes skipped. */
+static void test_cpu_enable_methods(void **state)
+{
+	(void)state;
+	expect_discovered("cpu-methods");
+	assert_int_equal(plat.cpu_count, 3);
+	assert_int_equal(plat.cpus[0].mpidr, 0x0);
+	assert_int_equal(plat.cpus[0].enable, CPU_ENABLE_NONE);
+	assert_int_equal(plat.cpus[1].mpidr, 0x1);
+	assert_int_equal(plat.cpus[1].enable, CPU_ENABLE_OTHER);
+	assert_int_equal(plat.cpus[2].mpidr, 0x100000100);
+	assert_int_equal(plat.cpus[2].enable, CPU_ENABLE_PSCI);
+	assert_string_equal(plat.cpus[2].name, "/cpus/cpu@100000100");
+}
+
+/* Without an interrupt controller nothing can run: refused, naming the GIC wanted. */
+static void test_no_gic(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("no-gic"), "interrupt controller", "arm,gic-v3");
+}
+
+/* Without the architected timer: refused, naming the timer. */
+static void test_no_timer(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("no-timer"), "timer");
+}
+
+/* A blob whose header claims more than max_size allows is truncated, whatever is there. */
+static void test_truncated_by_max_size(void **state)
+{
+	size_t n = load_dtb("virt-gicv3");
+
+	(void)state;
+	EXPECT_REFUSED(discover_blob(blob, n - 1), "truncated");
+	EXPECT_REFUSED(discover_blob(blob, n / 2), "truncated");
+}
+
+/* A blob cut short in memory (only the first part copied) is refused as truncated. */
+static void test_truncated_copy(void **state)
+{
+	size_t n = load_dtb("virt-gicv3") / 2;
+	unsigned char *part = malloc(n);
+
+	(void)state;
+	assert_non_null(part);
+	memcpy(part, blob, n);
+	EXPECT_REFUSED(discover_blob(part, n), "truncated");
+	free(part);
+}
+
+/* Fewer bytes than a header are refused as such, before the header is read. */
+static void test_shorter_than_header(void **state)
+{
+	(void)state;
+	load_dtb("virt-gicv3");
+	EXPECT_REFUSED(discover_blob(blob, sizeof(struct fdt_header) - 1), "header");
+	/* Reading the header would have found the tree truncated instead. */
+	assert_false(log_capture_has(LOG_ERROR, "truncated", NULL));
+}
+
+/* Something that is not a device tree is refused for its magic number. */
+static void test_bad_magic(void **state)
+{
+	size_t n = load_dtb("virt-gicv3");
+
+	(void)state;
+	blob[0] ^= 0xff;
+	EXPECT_REFUSED(discover_blob(blob, n), "magic");
+}
+
+/* A bad token inside the structure block is found before anything is read from it. */
+static void test_corrupt_structure(void **state)
+{
+	size_t n = load_dtb("virt-gicv3");
+	/* The root's FDT_BEGIN_NODE and empty name take 8 bytes; its first property follows. */
+	fdt32_t *token = (fdt32_t *)(blob + fdt_off_dt_struct(blob) + 8);
+
+	(void)state;
+	assert_int_equal(fdt32_to_cpu(*token), FDT_PROP);
+	*token = cpu_to_fdt32(0xdeadbeef);
+	EXPECT_REFUSED(discover_blob(blob, n), "device tree");
+}
+
+/* A header whose blocks lie outside the blob is refused. */
+static void test_corrupt_header(void **state)
+{
+	size_t n = load_dtb("virt-gicv3");
+
+	(void)state;
+	fdt_set_off_dt_strings(blob, fdt_totalsize(blob) + 0x100);
+	EXPECT_REFUSED(discover_blob(blob, n), "device tree");
+}
+
+/* More CPUs than Partita tracks: the extra ones are left off with a warning, not a failure. */
+static void test_extra_cpus_warned(void **state)
+{
+	unsigned int i;
+	int cpus;
+
+	(void)state;
+	load_dtb("virt-gicv3");
+	assert_int_equal(fdt_open_into(blob, blob, sizeof(blob)), 0);
+	cpus = fdt_path_offset(blob, "/cpus");
+	assert_true(cpus >= 0);
+	for (i = 0; i < PLAT_MAX_CPUS; i++) {
+		char name[16];
+		int node;
+
+		snprintf(name, sizeof(name), "cpu@%x", 0x200 + i);
+		node = fdt_add_subnode(blob, cpus, name);
+		assert_true(node >= 0);
+		assert_int_equal(fdt_setprop_string(blob, node, "device_type", "cpu"), 0);
+		assert_int_equal(fdt_setprop_u32(blob, node, "reg", 0x200 + i), 0);
+		assert_int_equal(fdt_setprop_string(blob, node, "enable-method", "psci"), 0);
+	}
+	assert_int_equal(discover_blob(blob, sizeof(blob)), 0);
+	assert_int_equal(plat.cpu_count, PLAT_MAX_CPUS);
+	assert_int_equal(log_capture_count(LOG_WARN), 4);
+	EXPECT_WARNED("CPUs", "/cpus/cpu@");
+}
+
+/* platform_mem_total adds up every bank. */
+static void test_mem_total(void **state)
+{
+	(void)state;
+	expect_discovered("virt-gicv3");
+	assert_int_equal(platform_mem_total(&plat), 0x60000000);
+	expect_discovered("cells32");
+	assert_int_equal(platform_mem_total(&plat), 0x30000000);
+}
+
+/* platform_cpu_index matches affinity bits only, as MPIDR_EL1 is read with bit 31 set. */
+static void test_cpu_index(void **state)
+{
+	(void)state;
+	expect_discovered("virt-gicv3");
+	assert_int_equal(platform_cpu_index(&plat, 0x0), 0);
+	assert_int_equal(platform_cpu_index(&plat, 0x101), 3);
+	assert_int_equal(platform_cpu_index(&plat, 0x80000101), 3);
+	assert_int_equal(platform_cpu_index(&plat, 0x80000100), 2);
+	assert_int_equal(platform_cpu_index(&plat, 0x2), -1);
+	assert_int_equal(platform_cpu_index(&plat, 0x10000), -1);
+
+	expect_discovered("cpu-methods");
+	assert_int_equal(platform_cpu_index(&plat, 0x180000100), 2);
+	assert_int_equal(platform_cpu_index(&plat, 0x100), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_virt_gicv3_machine),
+		cmocka_unit_test(test_initrd_32bit_values),
+		cmocka_unit_test(test_initrd_inverted),
+		cmocka_unit_test(test_no_memory),
+		cmocka_unit_test(test_multiple_memory_banks),
+		cmocka_unit_test(test_reserved_regions),
+		cmocka_unit_test(test_32bit_cells),
+		cmocka_unit_test(test_gicv2),
+		cmocka_unit_test(test_gicv2_without_virt_frames),
+		cmocka_unit_test(test_psci_hvc),
+		cmocka_unit_test(test_psci_0_1_refused),
+		cmocka_unit_test(test_psci_bad_method),
+		cmocka_unit_test(test_no_stdout_path),
+		cmocka_unit_test(test_ns16550_stdout),
+		cmocka_unit_test(test_bus_ranges_translation),
+		cmocka_unit_test(test_bus_without_ranges),
+		cmocka_unit_test(test_cpu_enable_methods),
+		cmocka_unit_test(test_no_gic),
+		cmocka_unit_test(test_no_timer),
+		cmocka_unit_test(test_truncated_by_max_size),
+		cmocka_unit_test(test_truncated_copy),
+		cmocka_unit_test(test_shorter_than_header),
+		cmocka_unit_test(test_bad_magic),
+		cmocka_unit_test(test_corrupt_structure),
+		cmocka_unit_test(test_corrupt_header),
+		cmocka_unit_test(test_extra_cpus_warned),
+		cmocka_unit_test(test_mem_total),
+		cmocka_unit_test(test_cpu_index),
+	};
+
+	return cmocka_run_group_tests_name("fdt", tests, NULL, NULL);
+}
