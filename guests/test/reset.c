@@ -1,6 +1,8 @@
 /*
  * PSCI SYSTEM_RESET: the VM starts again from a pristine image with its
- * memory cleared; SYSTEM_OFF of the last VM then ends the machine.
+ * memory cleared and only vCPU 0 on; SYSTEM_OFF of the last VM then ends
+ * the machine. Both happen while the other vCPUs are busy in guest code, so
+ * the hypervisor must pull them out (an SGI to their physical CPUs).
  */
 #include "rt.h"
 
@@ -10,16 +12,40 @@
 /* Initialised data lives in the image: a pristine reload brings the first value back. */
 static volatile u32 image_word = 0xfeed;
 
+extern char secondary_entry[];
+
+static volatile u64 spinning[8];
+
+/* Secondary vCPUs stay busy in the guest until the VM goes away under them. */
 void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
 {
-	(void)ctx;
 	(void)sctlr;
 	(void)daif;
+	for (;;) {
+		spinning[ctx]++;
+		delay_ticks(1000);
+	}
+}
+
+/* Starts every other vCPU and waits until each is running guest code. */
+static void start_spinners(unsigned int vcpus, const char *name)
+{
+	unsigned int i;
+
+	for (i = 1; i < vcpus; i++) {
+		u64 end = counter() + 100000000UL;
+
+		check(hvc0(PSCI_CPU_ON, i, (u64)secondary_entry, i) == 0, name, "CPU_ON %u", i);
+		while (!spinning[i] && counter() < end)
+			delay_ticks(1000);
+		check(spinning[i] != 0, name, "vcpu%u never ran", i);
+	}
 }
 
 void guest_main(void *dtb)
 {
 	u64 boots = hvc(HC_VM_BOOTS, 0, 0, 0).a1, base = 0, size = 0;
+	unsigned int vcpus = (unsigned int)hvc(HC_VM_INFO, 0, 0, 0).a2, i;
 	volatile u64 *mark;
 
 	fdt_reg(dtb, "memory", &base, &size);
@@ -31,6 +57,7 @@ void guest_main(void *dtb)
 	if (boots == 1) {
 		*mark = MARK;
 		image_word = 0xdead;
+		start_spinners(vcpus, "reset-first-boot");
 		verdict("reset-first-boot");
 		hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
 		print("FAIL reset: SYSTEM_RESET returned");
@@ -39,4 +66,11 @@ void guest_main(void *dtb)
 	check(boots == 2, "reset-memory-cleared", "boot count %lu", boots);
 	verdict("reset-memory-cleared");
 	verdict("reset-pristine-image");
+	for (i = 1; i < vcpus; i++)
+		check(hvc0(PSCI_AFFINITY_INFO, i, 0, 0) == 1, "reset-vcpus-off",
+		      "vcpu%u is not OFF after the reset", i);
+	verdict("reset-vcpus-off");
+	/* Power off with every vCPU busy: the machine must still go down. */
+	start_spinners(vcpus, "reset-off-while-busy");
+	verdict("reset-off-while-busy");
 }

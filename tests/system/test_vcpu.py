@@ -1,0 +1,124 @@
+"""The vCPU core, proven by bare-metal test guests (guests/test/) under Partita.
+
+Each guest prints `PASS name` / `FAIL name: why` lines through Partita's
+console hypercall and ends with PSCI SYSTEM_OFF; Partita powers the machine
+off when its last VM stops, so QEMU must exit by itself with status 0.
+"""
+
+import os
+import re
+
+import pytest
+
+import qemu as qemu_mod
+
+ERROR = r"^partita: error:"
+CPUS = ["cortex-a57", "max"]
+
+
+def guest(name):
+    path = os.path.join(qemu_mod.build_dir(), "guests", f"{name}.bin")
+    if not os.path.isfile(path):
+        pytest.fail(f"{path} does not exist: build it first (make guests)", pytrace=False)
+    return path
+
+
+def run_guest(boot, name, cpu="cortex-a57", gic=3, smp=4, vms=1, fail_on=ERROR, timeout=60):
+    """Boots Partita with the guest image as its VM(s) and waits for QEMU to exit.
+    Returns the console output."""
+    extra = ["-initrd", guest(name)]
+    if vms > 1:
+        extra += ["-append", f"partita.vms={vms}"]
+    q = boot(gic=gic, cpu=cpu, smp=smp, extra=extra, timeout=timeout, fail_on=fail_on)
+    status = q.wait_exit()
+    out = q.output
+    if status != 0:
+        q.fail(f"QEMU exited with status {status}, not 0 (SYSTEM_OFF of the last VM)")
+    return q, out
+
+
+def verdicts(out):
+    """{name: 'PASS' or 'FAIL'} from the guests' lines (a [vm] tag may precede them)."""
+    found = {}
+    for m in re.finditer(r"^(?:\[\w+\] )?(PASS|FAIL) ([\w-]+)", out, re.M):
+        if found.get(m.group(2)) != "FAIL":
+            found[m.group(2)] = m.group(1)
+    return found
+
+
+def expect_pass(q, out, names):
+    got = verdicts(out)
+    failed = sorted(n for n, v in got.items() if v == "FAIL")
+    missing = sorted(n for n in names if n not in got)
+    if failed or missing:
+        q.fail(f"failed: {failed}, never reported: {missing}")
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_psci_and_smccc(boot, cpu):
+    q, out = run_guest(boot, "psci", cpu=cpu)
+    expect_pass(q, out, ["boot-state", "psci-version", "psci-features", "smccc-arch",
+                         "smccc-unknown", "hypercall-vm-info", "smc-conduit", "psci-bad-args",
+                         "psci-cpu-on", "psci-cpu-on-again"])
+    assert "psci: 4 vCPUs" in out
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_traps_arrive_in_the_guest(boot, cpu):
+    q, out = run_guest(boot, "traps", cpu=cpu)
+    expect_pass(q, out, ["undef-sysreg", "undef-instruction", "actlr-emulated", "abort-outside",
+                         "iabt-outside"])
+    # Each fault that reached the hypervisor said which VM, vCPU and why.
+    for ipa in ["0x0", "0x9000000", "0x44000000", "0x3ffffff8"]:
+        assert re.search(rf"^partita: warning: vm0 \(test0\) vcpu0: read of IPA {ipa} at pc "
+                         r"0x[0-9a-f]+ outside every region; injected a synchronous external "
+                         r"abort", out, re.M), f"no log line for the read of {ipa}"
+    assert re.search(r"^partita: warning: vm0 \(test0\) vcpu0: instruction fetch from IPA "
+                     r"0x20000000 .*injected an instruction abort", out, re.M)
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_mmio_emulation(boot, cpu):
+    q, out = run_guest(boot, "mmio", cpu=cpu, smp=1)
+    expect_pass(q, out, ["mmio-id", "mmio-sizes", "mmio-sign-extend", "mmio-xzr",
+                         "mmio-high-registers", "mmio-acquire-release", "mmio-refused"])
+    assert len(re.findall(r"with ISV=0 \(a load/store pair or writeback\); injected", out)) == 2
+    assert re.search(r"read of IPA 0xa000800 .* refused by its device", out)
+
+
+@pytest.mark.parametrize("cpu", CPUS)
+def test_fp_simd_preserved_across_exits(boot, cpu):
+    q, out = run_guest(boot, "fp", cpu=cpu, smp=1)
+    expect_pass(q, out, ["fp-preserved"])
+
+
+@pytest.mark.parametrize("gic", [2, 3])
+def test_reset_and_power_off_with_busy_vcpus(boot, gic):
+    q, out = run_guest(boot, "reset", gic=gic)
+    expect_pass(q, out, ["reset-first-boot", "reset-memory-cleared", "reset-pristine-image",
+                         "reset-vcpus-off", "reset-off-while-busy"])
+    assert "reset: boot 2" in out and "reset: boot 3" not in out
+    assert "partita: every VM has stopped: powering off" in out
+
+
+def test_two_vms_are_isolated(boot):
+    q, out = run_guest(boot, "isolation", vms=2)
+    for vm in ["test0", "test1"]:
+        for name in ["isolation-fill", "isolation-outside"]:
+            if not re.search(rf"^\[{vm}\] PASS {name}$", out, re.M):
+                q.fail(f"{vm} did not report PASS {name}")
+    assert "FAIL" not in out
+    # The two VMs were given different physical memory.
+    pas = re.findall(r"^partita: vm\d test\d: .* \(PA (0x[0-9a-f]+)\)", out, re.M)
+    assert len(pas) == 2 and pas[0] != pas[1]
+
+
+def test_a_crashed_vm_leaves_the_other_running(boot):
+    q, out = run_guest(boot, "crash", vms=2, fail_on=None)
+    assert re.search(r"^partita: error: vm0 \(test0\) vcpu0: its exception vectors at "
+                     r"0x10000000 are outside its memory", out, re.M)
+    assert re.search(r"^partita: vm0 test0: stopped after a fault", out, re.M)
+    assert re.search(r"^\[test1\] PASS other-vm-serves$", out, re.M)
+    assert "FAIL" not in out
+    # 100 aborts in one go: the console gets at most a second's worth of warnings.
+    assert len(re.findall(r"vm1 \(test1\) vcpu0: read of IPA 0x0", out)) <= 20
