@@ -5,6 +5,7 @@
 #include "core/init.h"
 
 #include <libfdt.h>
+#include <string.h>
 
 #include "boot/boot.h"
 #include "core/panic.h"
@@ -177,6 +178,24 @@ static void build_vms(void)
 	}
 }
 
+/*
+ * "partita.selftest=el2-fault" in the bootargs makes the boot CPU read an
+ * address the EL2 map leaves out, so the system tests can check the report
+ * a hypervisor fault prints. Nothing a guest does can reach this.
+ */
+static void selftest_el2_fault(void)
+{
+	int chosen = fdt_path_offset((const void *)plat.fdt.base, "/chosen");
+	const char *args =
+		chosen >= 0 ? fdt_getprop((const void *)plat.fdt.base, chosen, "bootargs", NULL) :
+			      NULL;
+
+	if (args && strstr(args, "partita.selftest=el2-fault")) {
+		log_info("selftest: reading unmapped address 0x0 at EL2");
+		(void)*(volatile u64 *)0x0;
+	}
+}
+
 static void core_main_on_cpu_stack(void *arg)
 {
 	unsigned int boot_cpu = (unsigned int)(u64)arg, online;
@@ -191,6 +210,7 @@ static void core_main_on_cpu_stack(void *arg)
 	build_vms();
 	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB vms=%u", online, plat.gic.version,
 		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()), vm_count());
+	selftest_el2_fault();
 	vm_start_all();
 	vm_run_this_cpu();
 }

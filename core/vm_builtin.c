@@ -39,12 +39,14 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 		log_warn("vm config: the initrd is a copy of Partita itself, not a guest: no VM");
 		return 0;
 	}
-	if (count > max || p->cpu_count < count) {
+	per_vm = p->cpu_count / count;
+	if (per_vm > VM_MAX_VCPUS)
+		per_vm = VM_MAX_VCPUS;
+	if (count > max || per_vm == 0) {
 		log_err("vm config: %u VMs need %u CPUs, this machine has %u", count, count,
 			p->cpu_count);
 		return -E_INVAL;
 	}
-	per_vm = MIN(p->cpu_count / count, VM_MAX_VCPUS);
 	for (i = 0; i < count; i++) {
 		struct vm_config *cfg = &out[i];
 

@@ -68,7 +68,7 @@ u64 stage2_vttbr(const struct pgtable *pt)
  */
 static void tlb_inval(const struct pgtable *pt, u64 ipa, u64 size)
 {
-	u64 saved, p;
+	u64 saved;
 
 	dsb(ishst);
 	if (!size)
@@ -79,7 +79,7 @@ static void tlb_inval(const struct pgtable *pt, u64 ipa, u64 size)
 	if (size > 64 * PAGE_SIZE) {
 		tlbi_vmalls12e1is();
 	} else {
-		for (p = ipa; p < ipa + size; p += PAGE_SIZE)
+		for (u64 p = ipa; p < ipa + size; p += PAGE_SIZE)
 			tlbi_ipas2e1is(p);
 		dsb(ish);
 		tlbi_vmalle1is();

@@ -48,6 +48,11 @@ static u64 entry_pstate(u64 old, u64 sctlr)
 	return pstate;
 }
 
+static u64 syndrome(u64 ec, u64 il, u64 iss)
+{
+	return (ec << ESR_ELx_EC_SHIFT) | il | iss;
+}
+
 /* Takes a synchronous exception to the guest's EL1 with syndrome esr_el1. */
 static void take_sync(struct vcpu *v, u64 esr_el1)
 {
@@ -64,7 +69,7 @@ static void take_sync(struct vcpu *v, u64 esr_el1)
 
 void inject_undef(struct vcpu *v, u64 esr)
 {
-	take_sync(v, ((u64)ESR_ELx_EC_UNKNOWN << ESR_ELx_EC_SHIFT) | (esr & ESR_ELx_IL));
+	take_sync(v, syndrome(ESR_ELx_EC_UNKNOWN, esr & ESR_ELx_IL, 0));
 }
 
 void inject_abort(struct vcpu *v, u64 esr, bool data)
@@ -79,7 +84,7 @@ void inject_abort(struct vcpu *v, u64 esr, bool data)
 		ec = el0 ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_IABT_CUR;
 	}
 	write_sysreg(far_el1, read_sysreg(far_el2));
-	take_sync(v, (ec << ESR_ELx_EC_SHIFT) | ESR_ELx_IL | iss);
+	take_sync(v, syndrome(ec, ESR_ELx_IL, iss));
 }
 
 void inject_serror(struct vcpu *v)

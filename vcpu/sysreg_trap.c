@@ -21,7 +21,7 @@ static void describe(u64 iss, char *buf)
 {
 	/* "S<op0>_<op1>_C<crn>_C<crm>_<op2>", the assembler's generic spelling. */
 	static const char digits[] = "0123456789";
-	unsigned int f[5] = {
+	const unsigned int f[5] = {
 		(unsigned int)(iss >> 20) & 3, (unsigned int)(iss >> 14) & 7,
 		(unsigned int)(iss >> 10) & 15, (unsigned int)(iss >> 1) & 15,
 		(unsigned int)(iss >> 17) & 7,

@@ -162,3 +162,19 @@ def test_dtb_one_cpu_without_enable_method(boot, tmp_path):
     online = sorted(int(n) for n in re.findall(r"^partita: cpu(\d+) online", out, re.M))
     check(q, online == [1, 3], f"secondaries online: {online}, expected cpu1 and cpu3")
     check(q, int(m["cpus"]) == 3, f"ready line says cpus={m['cpus']}, expected 3")
+
+
+def test_el2_fault_report(boot):
+    """An unexpected exception at EL2 is reported in full: the CPU, the syndrome
+    decoded by class, FAR/ELR/SPSR and every general register; that CPU stops."""
+    q = boot(smp=2, extra=["-append", "partita.selftest=el2-fault"])
+    q.wait_for(r"^partita: error: cpu0: unexpected synchronous exception from EL2$")
+    q.wait_for(r"^partita: error:   ESR 0x[0-9a-f]{8}: class 0x25 data abort, ISS 0x[0-9a-f]+$")
+    q.wait_for(r"^partita: error:   translation fault, on a read or fetch$")
+    q.wait_for(r"^partita: error:   FAR 0x0{16}  ELR 0x[0-9a-f]{16}  SPSR 0x[0-9a-f]{8}  "
+               r"SP 0x[0-9a-f]{16}$")
+    for first in range(0, 30, 3):
+        q.wait_for(rf"^partita: error:   x{first:<2d} 0x[0-9a-f]{{16}}  x{first + 1:<2d} "
+                   rf"0x[0-9a-f]{{16}}  x{first + 2:<2d} 0x[0-9a-f]{{16}}$")
+    q.wait_for(r"^partita: error:   x30 0x[0-9a-f]{16}$")
+    q.wait_for(r"^partita: error: cpu0 stopped$")
