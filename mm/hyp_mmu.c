@@ -53,8 +53,11 @@ static void tlb_inval(const struct pgtable *pt, u64 va, u64 size)
 {
 	(void)pt;
 	dsb(ishst);
-	if (!size)
+	if (!size) {
+		/* New entries where there were none: this CPU may use them right away. */
+		isb();
 		return;
+	}
 	if (size > 64 * PAGE_SIZE) {
 		tlbi_alle2is();
 	} else {
