@@ -7,14 +7,14 @@
 
 #include "arch/types.h"
 
-#define __read_sysreg(reg)                                       \
+#define __read_sysreg(reg)                                     \
 	({                                                     \
 		u64 __r;                                       \
 		__asm__ volatile("mrs %0, " #reg : "=r"(__r)); \
 		__r;                                           \
 	})
 
-#define __write_sysreg(reg, v)                                                  \
+#define __write_sysreg(reg, v)                                                \
 	do {                                                                  \
 		u64 __v = (u64)(v);                                           \
 		__asm__ volatile("msr " #reg ", %0" : : "r"(__v) : "memory"); \

@@ -8,17 +8,17 @@
 
 #define ITERATIONS 10000UL
 
-#define MEASURE(name, body)                                                          \
-	do {                                                                         \
-		u64 t0, t1, n = ITERATIONS;                                          \
-		t0 = counter();                                                      \
-		__asm__ volatile("1:\n" body "subs %0, %0, #1\n"                      \
-				 "b.ne 1b\n"                                         \
-				 : "+r"(n)                                           \
-				 : "r"(TESTDEV)                                      \
-				 : "x0", "memory", "cc");                           \
-		t1 = counter();                                                      \
-		report(name, t1 - t0);                                               \
+#define MEASURE(name, body)                                      \
+	do {                                                     \
+		u64 t0, t1, n = ITERATIONS;                      \
+		t0 = counter();                                  \
+		__asm__ volatile("1:\n" body "subs %0, %0, #1\n" \
+				 "b.ne 1b\n"                     \
+				 : "+r"(n)                       \
+				 : "r"(TESTDEV)                  \
+				 : "x0", "memory", "cc");        \
+		t1 = counter();                                  \
+		report(name, t1 - t0);                           \
 	} while (0)
 
 static u64 freq(void)

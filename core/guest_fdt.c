@@ -7,8 +7,8 @@
 
 static int prop_cells(void *fdt, const char *name, u64 a, u64 b)
 {
-	fdt32_t v[4] = {cpu_to_fdt32((u32)(a >> 32)), cpu_to_fdt32((u32)a),
-			cpu_to_fdt32((u32)(b >> 32)), cpu_to_fdt32((u32)b)};
+	fdt32_t v[4] = { cpu_to_fdt32((u32)(a >> 32)), cpu_to_fdt32((u32)a),
+			 cpu_to_fdt32((u32)(b >> 32)), cpu_to_fdt32((u32)b) };
 
 	return fdt_property(fdt, name, v, sizeof(v));
 }

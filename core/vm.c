@@ -23,7 +23,7 @@ struct vm_images {
 	const void *kernel;
 	u64 kernel_size;
 	u64 kernel_offset; /* from the RAM base */
-	u64 entry;         /* IPA */
+	u64 entry; /* IPA */
 	void *dtb;
 	u64 dtb_ipa;
 };
@@ -100,8 +100,8 @@ static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
 
 	if (!IS_ALIGNED(cfg->ram_ipa, SZ_2M) || !IS_ALIGNED(cfg->ram_size, SZ_2M) ||
 	    !cfg->ram_size || cfg->ram_ipa + cfg->ram_size > (1UL << stage2_ipa_bits())) {
-		log_err("vm %s: memory: 0x%lx+0x%lx must be 2 MiB aligned and below 2^%u", cfg->name,
-			cfg->ram_ipa, cfg->ram_size, stage2_ipa_bits());
+		log_err("vm %s: memory: 0x%lx+0x%lx must be 2 MiB aligned and below 2^%u",
+			cfg->name, cfg->ram_ipa, cfg->ram_size, stage2_ipa_bits());
 		return -E_INVAL;
 	}
 	/* 2 MiB alignment lets stage 2 map RAM with blocks: fewer TLB misses. */

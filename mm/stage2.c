@@ -10,7 +10,7 @@
 
 static bool vmid_used[VMID_COUNT];
 
-static const unsigned int parange_bits[] = {32, 36, 40, 42, 44, 48, 52};
+static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
 
 u64 stage2_attrs(enum s2_mem kind)
 {

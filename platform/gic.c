@@ -57,7 +57,7 @@ static u64 dist, cpuif;
 static u64 redist_region, redist_region_size;
 static struct {
 	u64 mpidr;
-	u64 rd_base;    /* v3 */
+	u64 rd_base; /* v3 */
 	u8 target_mask; /* v2: this CPU's bit in GICD_ITARGETSR */
 } cpus[PLAT_MAX_CPUS];
 
@@ -161,9 +161,9 @@ void gic_send_sgi(unsigned int cpu, unsigned int intid)
 	/* The SGI must not overtake the stores that tell the target why it was sent. */
 	dsb(ish);
 	if (version == 3) {
-		write_sysreg(ICC_SGI1R_EL1, (((m >> 32) & 0xff) << 48) | (((m >> 16) & 0xff) << 32) |
-						    ((u64)intid << 24) | (((m >> 8) & 0xff) << 16) |
-						    BIT(m & 0xf));
+		write_sysreg(ICC_SGI1R_EL1,
+			     (((m >> 32) & 0xff) << 48) | (((m >> 16) & 0xff) << 32) |
+				     ((u64)intid << 24) | (((m >> 8) & 0xff) << 16) | BIT(m & 0xf));
 		isb();
 	} else {
 		mmio_write32(dist + GICD_SGIR, ((u32)cpus[cpu].target_mask << 16) | intid);

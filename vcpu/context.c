@@ -16,9 +16,8 @@
 u64 context_vm_hcr(void)
 {
 	u64 isar1 = read_sysreg(id_aa64isar1_el1);
-	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO |
-		  HCR_EL2_FB | HCR_EL2_BSU_IS | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR |
-		  HCR_EL2_RW;
+	u64 hcr = HCR_EL2_VM | HCR_EL2_SWIO | HCR_EL2_FMO | HCR_EL2_IMO | HCR_EL2_AMO | HCR_EL2_FB |
+		  HCR_EL2_BSU_IS | HCR_EL2_TSC | HCR_EL2_TIDCP | HCR_EL2_TACR | HCR_EL2_RW;
 
 	/* Pointer-authentication keys and instructions belong to the guest. */
 	if (ID_FIELD(isar1, ID_AA64ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_AA64ISAR1_API_SHIFT) ||

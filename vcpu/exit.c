@@ -8,7 +8,6 @@
 #include "vcpu/mmio.h"
 #include "vcpu/sysreg_trap.h"
 
-
 /* The guest did something EL2 trapped but has no meaning for: it is UNDEFINED. */
 static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 {
@@ -55,7 +54,7 @@ static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 	 */
 	if (pc - vbar < VECTOR_TABLE_SIZE) {
 		log_err(VCPU_FMT ": its exception vectors at 0x%lx are outside its memory (fetch "
-			"from IPA 0x%lx); stopping the VM",
+				 "from IPA 0x%lx); stopping the VM",
 			VCPU_ARGS(v), vbar, mmio_fault_ipa());
 		return VCPU_STOP_VM_CRASH;
 	}

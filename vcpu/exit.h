@@ -52,10 +52,10 @@ bool vcpu_log_allowed(struct vcpu *v);
 #define VCPU_LOG_PER_SECOND 20
 
 /** A warning about what a guest did, rate-limited per vCPU. */
-#define vcpu_warn(v, fmt, ...)                                                       \
-	do {                                                                         \
-		if (vcpu_log_allowed(v))                                             \
-			log_warn(VCPU_FMT ": " fmt, VCPU_ARGS(v), ##__VA_ARGS__);    \
+#define vcpu_warn(v, fmt, ...)                                                    \
+	do {                                                                      \
+		if (vcpu_log_allowed(v))                                          \
+			log_warn(VCPU_FMT ": " fmt, VCPU_ARGS(v), ##__VA_ARGS__); \
 	} while (0)
 
 #endif

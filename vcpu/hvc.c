@@ -57,9 +57,9 @@ static s64 arch_call(struct vcpu *v, u32 fid)
 		if (wa >= 0)
 			return workaround_state[wa];
 		return (u32)v->regs.x[1] == SMCCC_VERSION ||
-				       (u32)v->regs.x[1] == SMCCC_ARCH_FEATURES ?
-			       SMCCC_RET_SUCCESS :
-			       SMCCC_RET_NOT_SUPPORTED;
+				       (u32)v->regs.x[1] == SMCCC_ARCH_FEATURES
+			       ? SMCCC_RET_SUCCESS
+			       : SMCCC_RET_NOT_SUPPORTED;
 	default:
 		/*
 		 * A workaround the firmware implements runs in the firmware;

@@ -11,7 +11,7 @@
 #include "vcpu/smccc.h"
 
 /* The UID Partita answers CALL_UID with: 8c0e2b51-6a3d-4f27-9e44-50a2d1c7b3f6. */
-static const u32 partita_uid[4] = {0x8c0e2b51, 0x4f276a3d, 0xa2504e9e, 0xf6b3c7d1};
+static const u32 partita_uid[4] = { 0x8c0e2b51, 0x4f276a3d, 0xa2504e9e, 0xf6b3c7d1 };
 
 static void console_flush(struct vcpu *v)
 {
@@ -53,8 +53,8 @@ static s64 console_write_from(struct vcpu *v, u64 ipa, u64 len)
 	const char *p;
 	u64 i;
 
-	if (len > PARTITA_CONSOLE_WRITE_MAX || ipa < vm->ram_ipa || ipa - vm->ram_ipa > vm->ram_size ||
-	    len > vm->ram_size - (ipa - vm->ram_ipa))
+	if (len > PARTITA_CONSOLE_WRITE_MAX || ipa < vm->ram_ipa ||
+	    ipa - vm->ram_ipa > vm->ram_size || len > vm->ram_size - (ipa - vm->ram_ipa))
 		return SMCCC_RET_INVALID_PARAMETER;
 	p = (const char *)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
 	dcache_clean_inval_poc(p, len);

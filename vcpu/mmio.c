@@ -51,7 +51,8 @@ static __attribute__((noinline, cold)) enum vcpu_stop refuse(struct vcpu *v, u64
 }
 
 /* Says why an access cannot be emulated; the cold half of mmio_handle_abort. */
-static __attribute__((noinline, cold)) enum vcpu_stop refuse_access(struct vcpu *v, u64 esr, u64 ipa)
+static __attribute__((noinline, cold)) enum vcpu_stop refuse_access(struct vcpu *v, u64 esr,
+								    u64 ipa)
 {
 	if (esr & ISS_S1PTW)
 		return refuse(v, esr, ipa, "by the guest's own table walk, outside its memory");
@@ -78,7 +79,7 @@ enum vcpu_stop mmio_handle_abort(struct vcpu *v, u64 esr)
 {
 	u64 ipa = mmio_fault_ipa();
 	const struct mmio_dev *d = find(v->vm, ipa);
-	struct mmio_access a = {esr, 0};
+	struct mmio_access a = { esr, 0 };
 	unsigned int size;
 	u64 val;
 

@@ -22,11 +22,11 @@ static void describe(u64 iss, char *buf)
 	/* "S<op0>_<op1>_C<crn>_C<crm>_<op2>", the assembler's generic spelling. */
 	static const char digits[] = "0123456789";
 	const unsigned int f[5] = {
-		(unsigned int)(iss >> 20) & 3, (unsigned int)(iss >> 14) & 7,
+		(unsigned int)(iss >> 20) & 3,	(unsigned int)(iss >> 14) & 7,
 		(unsigned int)(iss >> 10) & 15, (unsigned int)(iss >> 1) & 15,
 		(unsigned int)(iss >> 17) & 7,
 	};
-	const char *pre[5] = {"S", "_", "_C", "_C", "_"};
+	const char *pre[5] = { "S", "_", "_C", "_C", "_" };
 	unsigned int i, n = 0;
 
 	for (i = 0; i < 5; i++) {

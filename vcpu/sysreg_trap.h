@@ -5,7 +5,7 @@
 #include "vcpu/vcpu.h"
 
 /* ISS of a trapped MSR/MRS: Op0, Op2, Op1, CRn, Rt, CRm, direction. */
-#define SYS_ISS(op0, op1, crn, crm, op2) \
+#define SYS_ISS(op0, op1, crn, crm, op2)                                                     \
 	(((u64)(op0) << 20) | ((u64)(op2) << 17) | ((u64)(op1) << 14) | ((u64)(crn) << 10) | \
 	 ((u64)(crm) << 1))
 #define SYS_ISS_REG_MASK (SYS_ISS(3, 7, 15, 15, 7))

@@ -65,12 +65,12 @@ enum vcpu_power {
 
 /** Why a vCPU stopped running: returned to core/'s run loop. */
 enum vcpu_stop {
-	VCPU_RUNS = 0,       /* keep running: never returned to core */
-	VCPU_STOP_OFF,       /* PSCI CPU_OFF */
-	VCPU_STOP_VM_OFF,    /* PSCI SYSTEM_OFF */
-	VCPU_STOP_VM_RESET,  /* PSCI SYSTEM_RESET */
-	VCPU_STOP_VM_CRASH,  /* the guest cannot go on: its VM stops */
-	VCPU_STOP_KICKED,    /* another CPU asked this one to stop */
+	VCPU_RUNS = 0, /* keep running: never returned to core */
+	VCPU_STOP_OFF, /* PSCI CPU_OFF */
+	VCPU_STOP_VM_OFF, /* PSCI SYSTEM_OFF */
+	VCPU_STOP_VM_RESET, /* PSCI SYSTEM_RESET */
+	VCPU_STOP_VM_CRASH, /* the guest cannot go on: its VM stops */
+	VCPU_STOP_KICKED, /* another CPU asked this one to stop */
 };
 
 struct vcpu;
@@ -103,8 +103,8 @@ struct mmio_dev {
 
 struct vcpu {
 	struct vcpu_regs regs; /* first: the assembly addresses it at offset 0 */
-	u64 host_sp;           /* the hypervisor's stack while the guest runs */
-	bool high_dirty;       /* a handler wrote x19-x29: reload them on return */
+	u64 host_sp; /* the hypervisor's stack while the guest runs */
+	bool high_dirty; /* a handler wrote x19-x29: reload them on return */
 	struct vm *vm;
 	unsigned int id; /* index within the VM, also its MPIDR Aff0 */
 	unsigned int pcpu;

@@ -6,7 +6,7 @@
 
 #define EXITS 10000
 #define FPCR_VALUE ((1UL << 25) | (1UL << 24) | (2UL << 22)) /* DN, FZ, round towards minus */
-#define FPSR_VALUE 0x0800009fUL                            /* QC, IDC and every cumulative flag */
+#define FPSR_VALUE 0x0800009fUL /* QC, IDC and every cumulative flag */
 
 void fp_roundtrip(const void *in, void *out, u64 exits, u64 ctl[2]);
 
@@ -22,7 +22,7 @@ void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
 
 void guest_main(void *dtb)
 {
-	u64 cpacr, ctl[2] = {FPCR_VALUE, FPSR_VALUE};
+	u64 cpacr, ctl[2] = { FPCR_VALUE, FPSR_VALUE };
 	unsigned int i, bad = 0;
 
 	(void)dtb;
@@ -34,8 +34,8 @@ void guest_main(void *dtb)
 	fp_roundtrip(in, out, EXITS, ctl);
 	for (i = 0; i < sizeof(in); i++) {
 		if (in[i] != out[i] && !bad++)
-			check(false, "fp-preserved", "Q%u byte %u: 0x%x became 0x%x", i / 16, i % 16,
-			      in[i], out[i]);
+			check(false, "fp-preserved", "Q%u byte %u: 0x%x became 0x%x", i / 16,
+			      i % 16, in[i], out[i]);
 	}
 	check(ctl[0] == FPCR_VALUE, "fp-preserved", "FPCR 0x%lx", ctl[0]);
 	check(ctl[1] == FPSR_VALUE, "fp-preserved", "FPSR 0x%lx", ctl[1]);

@@ -10,11 +10,11 @@
 #define S(off) (TESTDEV + (off))
 
 /* One load or store instruction, written out in full (operands %0 = value, %1 = address). */
-#define LOAD(insn, addr)                                                     \
-	({                                                                   \
-		u64 __v = 0xdeadbeefdeadbeefUL;                              \
+#define LOAD(insn, addr)                                                   \
+	({                                                                 \
+		u64 __v = 0xdeadbeefdeadbeefUL;                            \
 		__asm__ volatile(insn : "+r"(__v) : "r"(addr) : "memory"); \
-		__v;                                                         \
+		__v;                                                       \
 	})
 #define STORE(insn, val, addr) __asm__ volatile(insn ::"r"((u64)(val)), "r"(addr) : "memory")
 
@@ -44,8 +44,7 @@ static void sizes(void)
 	check(v == 0x0123456789abcdefUL, "mmio-sizes", "doubleword 0x%lx", v);
 	/* Narrow stores change only their own bytes. */
 	v = LOAD("ldr %0, [%1]", S(0x00));
-	check(v == 0x12345678beef00a5UL, "mmio-sizes", "bytes 0-7 read 0x%lx as one doubleword",
-	      v);
+	check(v == 0x12345678beef00a5UL, "mmio-sizes", "bytes 0-7 read 0x%lx as one doubleword", v);
 	verdict("mmio-sizes");
 }
 
@@ -144,8 +143,8 @@ static void refused(const char *what, u64 addr, int kind)
 	check(((r->esr >> 26) & 0x3f) == 0x25 && (r->esr & 0x3f) == 0x10, "mmio-refused",
 	      "%s: ESR 0x%lx", what, r->esr);
 	check(r->far == addr, "mmio-refused", "%s: FAR 0x%lx", what, r->far);
-	check(a == 0x1111 && b == 0x2222 && base == addr, "mmio-refused",
-	      "%s: registers changed", what);
+	check(a == 0x1111 && b == 0x2222 && base == addr, "mmio-refused", "%s: registers changed",
+	      what);
 }
 
 void guest_secondary(u64 ctx, u64 sctlr, u64 daif)

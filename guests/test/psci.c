@@ -53,15 +53,28 @@ static void versions(void)
 static void features(void)
 {
 	static const u64 present[] = {
-		PSCI_VERSION, PSCI_CPU_SUSPEND, PSCI_CPU_SUSPEND & ~(1UL << 30), PSCI_CPU_OFF,
-		PSCI_CPU_ON, PSCI_CPU_ON_32, PSCI_AFFINITY_INFO, PSCI_MIGRATE_INFO_TYPE,
-		PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET, PSCI_FEATURES, SMCCC_VERSION,
+		PSCI_VERSION,
+		PSCI_CPU_SUSPEND,
+		PSCI_CPU_SUSPEND & ~(1UL << 30),
+		PSCI_CPU_OFF,
+		PSCI_CPU_ON,
+		PSCI_CPU_ON_32,
+		PSCI_AFFINITY_INFO,
+		PSCI_MIGRATE_INFO_TYPE,
+		PSCI_SYSTEM_OFF,
+		PSCI_SYSTEM_RESET,
+		PSCI_FEATURES,
+		SMCCC_VERSION,
 	};
 	static const u64 absent[] = {
-		0x84000005UL /* MIGRATE */, 0x84000007UL /* MIGRATE_INFO_UP_CPU */,
-		0x8400000cUL /* CPU_FREEZE */, 0x8400000eUL /* SYSTEM_SUSPEND */,
-		0x84000012UL /* SYSTEM_RESET2 */, 0xc4000000UL /* VERSION has no SMC64 form */,
-		0x8400001fUL, 0x80000001UL + 0x100UL,
+		0x84000005UL /* MIGRATE */,
+		0x84000007UL /* MIGRATE_INFO_UP_CPU */,
+		0x8400000cUL /* CPU_FREEZE */,
+		0x8400000eUL /* SYSTEM_SUSPEND */,
+		0x84000012UL /* SYSTEM_RESET2 */,
+		0xc4000000UL /* VERSION has no SMC64 form */,
+		0x8400001fUL,
+		0x80000001UL + 0x100UL,
 	};
 	unsigned int i;
 
@@ -108,8 +121,8 @@ static void hypercalls(void)
 {
 	struct smccc_res r = hvc(HC_VM_INFO, 0, 0, 0);
 
-	check(r.a0 == 0 && r.a2 >= 1 && r.a3 == 0, "hypercall-vm-info",
-	      "x0=%ld vcpus=%lu me=%lu", (s64)r.a0, r.a2, r.a3);
+	check(r.a0 == 0 && r.a2 >= 1 && r.a3 == 0, "hypercall-vm-info", "x0=%ld vcpus=%lu me=%lu",
+	      (s64)r.a0, r.a2, r.a3);
 	check(hvc0(HC_NULL, 0, 0, 0) == 0, "hypercall-vm-info", "null call failed");
 	check(hvc0(HC_CONSOLE_WRITE, 0x1000, 4, 0) == -3, "hypercall-vm-info",
 	      "console write from outside RAM accepted");

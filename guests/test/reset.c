@@ -52,8 +52,8 @@ void guest_main(void *dtb)
 	mark = (volatile u64 *)(base + MARK_OFFSET);
 	print("reset: boot %lu", boots);
 	check(*mark == 0, "reset-memory-cleared", "boot %lu found 0x%lx", boots, *mark);
-	check(image_word == 0xfeed, "reset-pristine-image",
-	      "boot %lu: initialised data reads 0x%x", boots, image_word);
+	check(image_word == 0xfeed, "reset-pristine-image", "boot %lu: initialised data reads 0x%x",
+	      boots, image_word);
 	if (boots == 1) {
 		*mark = MARK;
 		image_word = 0xdead;

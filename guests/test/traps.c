@@ -119,10 +119,10 @@ static void fetch_outside(void)
 			 "1:\n" ::"r"(target)
 			 : "x30", "memory");
 	check(r->count == before + 1, "iabt-outside", "no instruction abort");
-	check(ec(r->esr) == EC_IABT_CUR && (r->esr & 0x3f) == FSC_SEA, "iabt-outside",
-	      "ESR 0x%lx", r->esr);
-	check(r->elr == target && r->far == target, "iabt-outside", "ELR 0x%lx FAR 0x%lx",
-	      r->elr, r->far);
+	check(ec(r->esr) == EC_IABT_CUR && (r->esr & 0x3f) == FSC_SEA, "iabt-outside", "ESR 0x%lx",
+	      r->esr);
+	check(r->elr == target && r->far == target, "iabt-outside", "ELR 0x%lx FAR 0x%lx", r->elr,
+	      r->far);
 	verdict("iabt-outside");
 }
 

@@ -171,7 +171,7 @@ def test_el2_fault_report(boot):
     q.wait_for(r"^partita: error: cpu0: unexpected synchronous exception from EL2$")
     q.wait_for(r"^partita: error:   ESR 0x[0-9a-f]{8}: class 0x25 data abort, ISS 0x[0-9a-f]+$")
     q.wait_for(r"^partita: error:   translation fault, on a read or fetch$")
-    q.wait_for(r"^partita: error:   FAR 0x0{16}  ELR 0x[0-9a-f]{16}  SPSR 0x[0-9a-f]{8}  "
+    q.wait_for(r"^partita: error:   FAR 0x0{12}1000  ELR 0x[0-9a-f]{16}  SPSR 0x[0-9a-f]{8}  "
                r"SP 0x[0-9a-f]{16}$")
     for first in range(0, 30, 3):
         q.wait_for(rf"^partita: error:   x{first:<2d} 0x[0-9a-f]{{16}}  x{first + 1:<2d} "

@@ -10,16 +10,20 @@ static struct exc_record records[8];
 static volatile unsigned int failures;
 static unsigned int failures_at_verdict;
 
-#define SMCCC_CALL(insn)                                                                   \
-	register u64 x0 __asm__("x0") = fid;                                               \
-	register u64 x1 __asm__("x1") = a1;                                                \
-	register u64 x2 __asm__("x2") = a2;                                                \
-	register u64 x3 __asm__("x3") = a3;                                                \
-	__asm__ volatile(insn : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)                      \
-			 :                                                                 \
-			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", \
-			   "x14", "x15", "x16", "x17", "memory");                          \
-	return (struct smccc_res){x0, x1, x2, x3}
+#define SMCCC_CALL(insn)                                                                          \
+	register u64 x0 __asm__("x0") = fid;                                                      \
+	register u64 x1 __asm__("x1") = a1;                                                       \
+	register u64 x2 __asm__("x2") = a2;                                                       \
+	register u64 x3 __asm__("x3") = a3;                                                       \
+	__asm__ volatile(insn                                                                     \
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)                                 \
+			 :                                                                        \
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", \
+			   "x15", "x16", "x17", "memory");                                        \
+	return (struct smccc_res)                                                                 \
+	{                                                                                         \
+		x0, x1, x2, x3                                                                    \
+	}
 
 struct smccc_res hvc(u64 fid, u64 a1, u64 a2, u64 a3)
 {
