@@ -62,7 +62,7 @@ LDFLAGS := -pie --no-dynamic-linker -z text -z norelro -z max-page-size=4096 \
 SRCS_C := $(wildcard boot/*.c core/*.c vcpu/*.c vcpu/*/*.c mm/*.c platform/*.c \
 	platform/$(BOARD)/*.c lib/*.c)
 SRCS_C := $(filter-out core/asm-offsets.c,$(SRCS_C))
-SRCS_S := $(wildcard boot/*.S vcpu/*.S)
+SRCS_S := $(wildcard arch/*.S boot/*.S vcpu/*.S)
 OBJS := $(SRCS_S:%.S=$(BUILD)/obj/%.o) $(SRCS_C:%.c=$(BUILD)/obj/%.o)
 
 .PHONY: all run check unit clean

@@ -118,7 +118,7 @@ static inline void local_irq_disable(void)
 #define HCR_EL2_APK BIT(40)
 #define HCR_EL2_API BIT(41)
 
-/* CPTR_EL2 (E2H == 0): bits 7:0, 9 and 13 are RES1; TSM (12) is RES1 without SME. */
+/* CPTR_EL2 (E2H == 0): bits 7:0, 9 and 13 are RES1; TZ (8) is RES1 without SVE, TSM (12) without SME. */
 #define CPTR_EL2_RES1 (GENMASK(7, 0) | BIT(9) | BIT(13))
 #define CPTR_EL2_TZ BIT(8)
 #define CPTR_EL2_TFP BIT(10)

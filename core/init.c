@@ -17,6 +17,7 @@
 #include "mm/palloc.h"
 #include "platform/console.h"
 #include "platform/gic.h"
+#include "vcpu/context.h"
 #include "vcpu/hvc.h"
 
 #define FDT_MAX_SIZE (8UL << 20)
@@ -168,8 +169,12 @@ static void build_vms(void)
 	static struct vm_config cfgs[VM_MAX];
 	int n = vm_builtin_configs(&plat, (const void *)plat.fdt.base, cfgs, VM_MAX), i;
 
+	if (n < 0) {
+		log_err("configuration refused: no VM started");
+		cpu_park();
+	}
 	if (n == 0)
-		log_info("no VM configured (no initrd): idling");
+		log_info("no VM configured: idling");
 	for (i = 0; i < n; i++) {
 		if (vm_create((unsigned int)i, &cfgs[i])) {
 			log_err("configuration refused: no VM started");
@@ -219,9 +224,11 @@ static void core_main_on_cpu_stack(void *arg)
 
 void core_main(void *fdt)
 {
-	u64 fdt_size = map_fdt(fdt), mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
+	u64 fdt_size, mpidr = read_sysreg(mpidr_el1) & MPIDR_AFFINITY_MASK;
 	int boot_cpu;
 
+	context_init_cpu();
+	fdt_size = map_fdt(fdt);
 	if (!fdt_size || platform_discover(fdt, fdt_size, &plat)) {
 		log_err("cannot continue without a usable device tree; stopping");
 		cpu_park();
@@ -237,6 +244,9 @@ void core_main(void *fdt)
 		cpu_park();
 	}
 	map_ram();
+	/* RAM is read-write at EL2; the device tree stays read-only. */
+	if (hyp_map(pa_init(plat.fdt.base), plat.fdt.size, HYP_MEM_RODATA))
+		panic("cannot map the device tree at EL2");
 	map_devices();
 	console_use(&plat.uart);
 	init_palloc();
@@ -247,6 +257,7 @@ void core_main(void *fdt)
 
 void core_secondary(unsigned int cpu)
 {
+	context_init_cpu();
 	smp_secondary_online(cpu);
 	init_gic_this_cpu(cpu);
 	vm_run_this_cpu();

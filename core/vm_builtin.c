@@ -25,11 +25,55 @@ static const char *host_bootargs(const void *fdt)
 	return args ? args : "";
 }
 
+static size_t token_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n] && s[n] != ' ')
+		n++;
+	return n;
+}
+
+/* Whether the space-separated args contain exactly the word w. */
+static bool has_word(const char *args, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (; *args; args += token_len(args)) {
+		while (*args == ' ')
+			args++;
+		if (token_len(args) == n && !strncmp(args, w, n))
+			return true;
+	}
+	return false;
+}
+
+/* The bootargs without Partita's own "partita.*" words: those are the guests'. */
+static const char *guest_bootargs(const char *args)
+{
+	static char out[256];
+	size_t len = 0, n;
+
+	for (; *args; args += n) {
+		while (*args == ' ')
+			args++;
+		n = token_len(args);
+		if (!n || !strncmp(args, "partita.", 8) || len + n + 2 > sizeof(out))
+			continue;
+		if (len)
+			out[len++] = ' ';
+		memcpy(out + len, args, n);
+		len += n;
+	}
+	out[len] = '\0';
+	return out;
+}
+
 int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm_config *out,
 		       unsigned int max)
 {
 	const char *args = host_bootargs(host_fdt);
-	unsigned int count = strstr(args, "partita.vms=2") ? 2 : 1;
+	unsigned int count = has_word(args, "partita.vms=2") ? 2 : 1;
 	unsigned int per_vm, i, c;
 
 	if (!p->has_initrd)
@@ -59,7 +103,7 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 		cfg->ram_size = BUILTIN_RAM_SIZE;
 		cfg->image = (const void *)p->initrd.base;
 		cfg->image_size = p->initrd.size;
-		cfg->bootargs = args;
+		cfg->bootargs = guest_bootargs(args);
 		cfg->test_device = true;
 	}
 	return (int)count;

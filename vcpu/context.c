@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "arch/sysreg.h"
+#include "arch/fpsimd.h"
 #include "arch/tlb.h"
 #include "mm/stage2.h"
 
@@ -32,16 +33,19 @@ u64 context_vm_hcr(void)
 /*
  * FP/SIMD, SVE and SME belong to the guest and are never trapped; the
  * hypervisor never touches them (it is built -mgeneral-regs-only), so they
- * need no saving on exits.
+ * need no saving on exits. CPTR_EL2 resets to an UNKNOWN value and also
+ * traps EL2's own use, which libfdt makes at boot: set it first thing.
  */
-static void load_fp_controls(void)
+void context_init_cpu(void)
 {
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
 	bool sme = ID_FIELD(pfr1, ID_AA64PFR1_SME_SHIFT) != 0;
+	bool sve = ID_FIELD(pfr0, ID_AA64PFR0_SVE_SHIFT) != 0;
 
-	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (sme ? 0 : CPTR_EL2_TSM));
+	write_sysreg(cptr_el2,
+		     CPTR_EL2_RES1 | (sve ? 0 : CPTR_EL2_TZ) | (sme ? 0 : CPTR_EL2_TSM));
 	isb();
-	if (ID_FIELD(pfr0, ID_AA64PFR0_SVE_SHIFT))
+	if (sve)
 		write_sysreg(ZCR_EL2, VECTOR_LEN_MAX);
 	if (sme)
 		write_sysreg(SMCR_EL2, VECTOR_LEN_MAX);
@@ -59,7 +63,6 @@ static void load_el2_controls(const struct vcpu *v)
 	/* Every PMU counter to the guest, no PMU or debug traps: it owns the CPU. */
 	write_sysreg(mdcr_el2, (pmcr >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK);
 	write_sysreg(cnthctl_el2, read_sysreg(cnthctl_el2) | CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
-	load_fp_controls();
 	isb();
 }
 
@@ -137,6 +140,8 @@ void context_power_on(struct vcpu *v, u64 entry, u64 context)
 	v->console_len = 0;
 	load_el2_controls(v);
 	restore_sysregs(&v->sysregs);
+	/* Nothing of an earlier run, or of what libfdt left at boot, reaches the guest. */
+	fpsimd_zero();
 	/*
 	 * A fresh CPU must not see translations a previous life of this vCPU
 	 * (or a previous boot of its VM) left in this CPU's TLB.

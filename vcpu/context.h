@@ -8,6 +8,9 @@
 
 #include "vcpu/vcpu.h"
 
+/** Gives FP/SIMD, SVE and SME to EL1 and EL2 on this CPU, untrapped. Call at boot. */
+void context_init_cpu(void);
+
 /** HCR_EL2 for a VM on this machine: what is trapped, what the guest owns. */
 u64 context_vm_hcr(void);
 
@@ -18,7 +21,10 @@ u64 context_vm_hcr(void);
  */
 void context_power_on(struct vcpu *v, u64 entry, u64 context);
 
-/** Saves the EL1 registers of the vCPU that was running on this CPU. */
+/**
+ * Saves the EL1 registers of the vCPU that stopped on this CPU, so its last
+ * state can be inspected; the next power-on starts from reset values.
+ */
 void context_save(struct vcpu *v);
 
 #endif

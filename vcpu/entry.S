@@ -5,9 +5,10 @@
  * exit stores the guest's registers straight into it. The exit path saves
  * x0-x30 only: ELR_EL2, SPSR_EL2 and SP_EL0 stay live in the CPU (the
  * hypervisor never changes them behind the guest's back) and go to the
- * frame when the vCPU stops, like its EL1 context and FP/SIMD state. On the
- * way back, x19-x29 are reloaded only if a handler wrote one of them: the C
- * handlers preserve them, as AAPCS64 requires.
+ * frame when the vCPU stops. Its EL1 context is switched only then too, and
+ * its FP/SIMD state is never touched (see vcpu/context.c). On the way back,
+ * x19-x29 are reloaded only if a handler wrote one of them: the C handlers
+ * preserve them, as AAPCS64 requires.
  */
 #include "asm-offsets.h"
 
@@ -73,7 +74,7 @@ guest_exit_sync:
 	to_host_stack
 	/* Dispatch on ESR_EL2.EC through exit_handlers[], handler(v, esr). */
 	mrs	x1, esr_el2
-	lsr	x2, x1, #26
+	ubfx	x2, x1, #26, #6		/* EC; ISS2 may fill bits 32 and up */
 	adrp	x3, exit_handlers
 	add	x3, x3, :lo12:exit_handlers
 	ldr	x3, [x3, x2, lsl #3]

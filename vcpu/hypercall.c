@@ -10,7 +10,7 @@
 #include "vcpu/hvc.h"
 #include "vcpu/smccc.h"
 
-/* The UID Partita answers CALL_UID with: 8c0e2b51-6a3d-4f27-9e44-50a2d1c7b3f6. */
+/* The UID Partita answers CALL_UID with, as SMCCC's four 32-bit words. */
 static const u32 partita_uid[4] = { 0x8c0e2b51, 0x4f276a3d, 0xa2504e9e, 0xf6b3c7d1 };
 
 static void console_flush(struct vcpu *v)

@@ -135,3 +135,10 @@ def test_a_crashed_vm_leaves_the_other_running(boot):
     assert "FAIL" not in out
     # 100 aborts in one go: the console gets at most a second's worth of warnings.
     assert len(re.findall(r"vm1 \(test1\) vcpu0: read of IPA 0x0", out)) <= 20
+
+
+def test_config_refused(boot):
+    """A configuration this machine cannot hold is refused with a clear line."""
+    q = boot(smp=1, extra=["-initrd", guest("psci"), "-append", "partita.vms=2"])
+    q.wait_for(r"^partita: error: vm config: 2 VMs need 2 CPUs, this machine has 1$")
+    q.wait_for(r"^partita: error: configuration refused: no VM started$")
