@@ -76,10 +76,16 @@ $(BUILD)/include/asm-offsets.h: core/asm-offsets.c $(wildcard core/*.h vcpu/*.h 
 	  sed -n 's/.*->\([A-Z_0-9]*\) #\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
 	  $(BUILD)/asm-offsets.s; } > $@
 
+# Code that runs before the MMU is on sees only Device memory, where an
+# unaligned access faults: the compiler must not make any.
+MMU_OFF_SRCS := boot/boot.c core/panic.c lib/fmt.c lib/log.c lib/string.c mm/hyp_mmu.c \
+	mm/pgtable.c platform/console.c platform/pl011.c platform/ns16550.c
+$(MMU_OFF_SRCS:%.c=$(BUILD)/obj/%.o): EXTRA_CFLAGS := -mstrict-align
+
 $(BUILD)/obj/%.o: %.c | $(BUILD)/include/asm-offsets.h
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) $(EXTRA_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.S $(BUILD)/include/asm-offsets.h
 	@mkdir -p $(dir $@)

@@ -2,10 +2,15 @@
 #ifndef ARCH_FPSIMD_H
 #define ARCH_FPSIMD_H
 
+#include <stdbool.h>
+
 /**
- * Zeroes V0-V31 (and with them the low bits of any SVE Z registers, whose
- * upper bits a write to V clears), FPCR and FPSR. CPTR_EL2.TFP must be 0.
+ * Zeroes V0-V31 (and with them any SVE Z registers, whose upper bits a
+ * write to V clears), FPCR and FPSR. With sme true it first leaves SME
+ * streaming mode and turns ZA off: a guest may leave PSTATE.SM set, and
+ * FP/SIMD instructions are illegal at EL2 in streaming mode. CPTR_EL2 must
+ * not trap FP/SIMD (or SME when sme is true).
  */
-void fpsimd_zero(void);
+void fpsimd_zero(bool sme);
 
 #endif

@@ -8,7 +8,8 @@
 
 #include "arch/types.h"
 
-struct spinlock {
+/* Aligned for the 32-bit exclusive access that takes a ticket. */
+struct __attribute__((aligned(4))) spinlock {
 	u16 owner;
 	u16 next;
 };

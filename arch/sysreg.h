@@ -152,6 +152,10 @@ static inline void local_irq_disable(void)
 #define ID_AA64ISAR1_API_SHIFT 8
 #define ID_AA64ISAR1_GPA_SHIFT 24
 #define ID_AA64ISAR1_GPI_SHIFT 28
+#define ID_AA64MMFR0_FGT_SHIFT 56
+#define ID_AA64MMFR1_HCX_SHIFT 40
+#define ID_AA64DFR0_PMUVER_SHIFT 8
+#define ID_AA64PFR1_MTE_SHIFT 8
 #define ID_AA64MMFR1_LO_SHIFT 16
 #define ID_AA64MMFR1_PAN_SHIFT 20
 #define ID_FIELD(reg, shift) (((reg) >> (shift)) & 0xfUL)
@@ -173,6 +177,8 @@ static inline void local_irq_disable(void)
 #define SPSR_M_AARCH32 BIT(4)
 #define SPSR_PAN BIT(22)
 #define SPSR_DIT BIT(24)
+#define SPSR_A32_DIT BIT(21)
+#define SPSR_TCO BIT(25)
 #define SPSR_SSBS BIT(12)
 
 static inline unsigned int current_el(void)

@@ -7,6 +7,7 @@
 #include "boot/boot.h"
 
 #define R_AARCH64_RELATIVE 1027
+#define HCR_EL2_BOOT (1 << 31) /* RW */
 
 	.section .text.head, "ax"
 	.globl	_start
@@ -40,16 +41,34 @@ primary_entry:
 	str	x5, [x20, x3]
 	b	1b
 2:
-	/* Clear BSS before any C runs; it holds the stacks too. */
+	/*
+	 * BSS lies beyond the file the loader cleaned to the PoC: a dirty
+	 * line it left there could later be evicted over what is written
+	 * below with the caches off. Clean and invalidate it first.
+	 */
 	adrp	x1, __bss_start
 	add	x1, x1, :lo12:__bss_start
 	adrp	x2, __bss_end
 	add	x2, x2, :lo12:__bss_end
+	mrs	x3, ctr_el0
+	ubfx	x3, x3, #16, #4		/* DminLine: log2(words per line) */
+	mov	x4, #4
+	lsl	x3, x4, x3
+	sub	x4, x3, #1
+	bic	x4, x1, x4
+5:	dc	civac, x4
+	add	x4, x4, x3
+	cmp	x4, x2
+	b.lo	5b
+	dsb	sy
+
+	/* Clear BSS before any C runs; it holds the stacks too. */
 3:	cmp	x1, x2
 	b.hs	4f
 	stp	xzr, xzr, [x1], #16
 	b	3b
 4:
+	msr	spsel, #1
 	adrp	x1, boot_stack
 	add	x1, x1, :lo12:boot_stack
 	add	sp, x1, #BOOT_STACK_SIZE
@@ -59,7 +78,10 @@ primary_entry:
 	cmp	x0, #2
 	b.ne	boot_wrong_el
 
-	msr	spsel, #1
+	/* Known EL2 controls: non-VHE (E2H and TGE clear), EL1 in AArch64. */
+	mov	x1, #HCR_EL2_BOOT
+	msr	hcr_el2, x1
+	isb
 	adrp	x1, hyp_vectors
 	add	x1, x1, :lo12:hyp_vectors
 	msr	vbar_el2, x1
@@ -78,6 +100,8 @@ primary_entry:
 secondary_entry:
 	mov	x19, x0
 	msr	spsel, #1
+	mov	x1, #HCR_EL2_BOOT
+	msr	hcr_el2, x1
 	adrp	x1, hyp_vectors
 	add	x1, x1, :lo12:hyp_vectors
 	msr	vbar_el2, x1

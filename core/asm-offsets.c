@@ -15,6 +15,8 @@
 _Static_assert(offsetof(struct vcpu, regs.spsr) == offsetof(struct vcpu, regs.elr) + 8,
 	       "spsr must follow elr");
 _Static_assert(offsetof(struct vcpu, regs) == 0, "the registers come first");
+_Static_assert(_Alignof(struct vcpu) >= 16 && sizeof(struct vcpu) % 16 == 0,
+	       "SP_EL2 points at a vCPU while its guest runs: 16-byte alignment");
 
 void asm_offsets(void);
 

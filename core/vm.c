@@ -55,12 +55,17 @@ static int place_kernel(struct vm *vm, const struct vm_config *cfg, struct vm_im
 		if (magic == IMAGE_MAGIC) {
 			memcpy(&img->kernel_offset, k + 8, sizeof(u64));
 			memcpy(&footprint, k + 16, sizeof(u64));
+			/* Kernels older than 3.17 leave image_size 0 and mean text_offset 0x80000. */
+			if (!footprint)
+				img->kernel_offset = 0x80000;
 			footprint = MAX(footprint, cfg->image_size);
 		}
 	}
 	img->entry = vm->ram_ipa + img->kernel_offset;
 	img->dtb_ipa = vm->ram_ipa + vm->ram_size - GUEST_FDT_MAX;
-	if (img->kernel_offset + footprint > vm->ram_size - GUEST_FDT_MAX) {
+	/* Both values come from the image: compare them apart, so no sum can wrap. */
+	if (img->kernel_offset > vm->ram_size - GUEST_FDT_MAX ||
+	    footprint > vm->ram_size - GUEST_FDT_MAX - img->kernel_offset) {
 		log_err("vm %s: kernel: %lu bytes at offset 0x%lx do not fit in memory of %lu "
 			"MiB with the DTB at its top",
 			cfg->name, footprint, img->kernel_offset, vm->ram_size >> 20);
@@ -84,6 +89,13 @@ static int check_cpus(const struct vm_config *cfg)
 		if (c >= PLAT_MAX_CPUS || !percpu[c].online) {
 			log_err("vm %s: cpus: physical CPU %u is not online", cfg->name, c);
 			return -E_INVAL;
+		}
+		for (unsigned int j = 0; j < i; j++) {
+			if (cfg->cpus[j] == c) {
+				log_err("vm %s: cpus: physical CPU %u is listed twice", cfg->name,
+					c);
+				return -E_INVAL;
+			}
 		}
 		if (percpu[c].vcpu) {
 			log_err("vm %s: cpus: physical CPU %u already runs vm %s", cfg->name, c,
@@ -127,6 +139,8 @@ static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_image
 		return -E_NOMEM;
 	}
 	img->dtb = (void *)pa_addr(buf);
+	/* All of it is copied into the guest: nothing of earlier use may remain. */
+	memset(img->dtb, 0, GUEST_FDT_MAX);
 	if (guest_fdt_build(cfg, img->dtb, GUEST_FDT_MAX)) {
 		log_err("vm %s: its device tree does not fit in %lu KiB (bootargs too long?)",
 			cfg->name, GUEST_FDT_MAX >> 10);
@@ -200,8 +214,12 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 static void start(struct vm *vm)
 {
 	struct vcpu *v0 = &vm->vcpus[0];
+	unsigned int i;
 
 	spin_lock(&vm->lock);
+	/* A boot starts with vCPU 0 alone, whatever was pending before. */
+	for (i = 1; i < vm->vcpu_count; i++)
+		vm->vcpus[i].power = VCPU_OFF;
 	vm->boots++;
 	vm->state = VM_RUNNING;
 	v0->on_entry = images[vm->id].entry;
@@ -216,6 +234,8 @@ void vm_start_all(void)
 {
 	unsigned int i;
 
+	/* Release: the vCPU pointers written while building come before the flag. */
+	dmb(ish);
 	all_built = true;
 	for (i = 0; i < built; i++) {
 		vms[i].console_tag = built > 1;
@@ -281,12 +301,16 @@ static bool stop_vm(struct vcpu *self, const char *why)
 	}
 	spin_unlock(&vm->lock);
 	log_info("vm%u %s: %s, by vcpu%u", vm->id, vm->name, why, self->id);
+	/*
+	 * The VM's memory may not be touched while any of its vCPUs still runs:
+	 * keep waiting, and say so once if that takes unusually long.
+	 */
 	deadline = counter_read() + counter_freq() * STOP_TIMEOUT_MS / 1000;
 	while (!others_off(vm)) {
-		if (counter_read() > deadline) {
-			log_err("vm%u %s: a vCPU did not stop within %d ms", vm->id, vm->name,
-				STOP_TIMEOUT_MS);
-			break;
+		if (deadline && counter_read() > deadline) {
+			log_err("vm%u %s: a vCPU has not stopped after %d ms; still waiting",
+				vm->id, vm->name, STOP_TIMEOUT_MS);
+			deadline = 0;
 		}
 		wfe();
 	}
@@ -366,6 +390,7 @@ void vm_run_this_cpu(void)
 
 	while (!all_built)
 		wfe();
+	dmb(ish); /* acquire: read the vCPU pointer only after the flag */
 	v = this_cpu()->vcpu;
 	if (!v)
 		cpu_park();

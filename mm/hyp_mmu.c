@@ -150,6 +150,7 @@ void hyp_mmu_enable_boot(void)
 	 * the tables and the stack may have stale clean lines in the cache
 	 * (from the loader); invalidate them before the cache is looked up.
 	 */
+	dmb(sy); /* the stores made with the MMU off come before the invalidation */
 	dcache_inval_poc(__image_start, ((u64)__image_end - (u64)__image_start));
 	write_sysreg(mair_el2, r.mair);
 	write_sysreg(tcr_el2, r.tcr);

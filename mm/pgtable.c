@@ -101,6 +101,8 @@ static int descend(struct pgtable *pt, u64 *pte, u64 ia, unsigned int level, u64
 		for (unsigned int i = 0; i < ENTRIES; i++)
 			t[i] = leaf((old & PTE_ADDR_MASK) + i * step, old, level + 1);
 	}
+	/* The new table's contents must be visible to walkers before the link is. */
+	pt->ops->tlb_inval(pt, 0, 0);
 	replace(pt, pte, pa_addr(table) | PTE_VALID | PTE_TABLE, ia, level);
 	*next = t;
 	return 0;

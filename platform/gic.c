@@ -15,6 +15,7 @@
 #define GICD_TYPER 0x0004
 #define GICD_TYPER_CPUNUMBER (7U << 5)
 #define GICD_ISENABLER 0x0100
+#define GICD_ICENABLER 0x0180
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
 #define GICD_SGIR 0x0f00
@@ -141,7 +142,10 @@ static int v2_init_cpu(unsigned int cpu)
 	cpus[cpu].target_mask = (u8)mmio_read32(dist + GICD_ITARGETSR);
 	if (!cpus[cpu].target_mask && !(mmio_read32(dist + GICD_TYPER) & GICD_TYPER_CPUNUMBER))
 		cpus[cpu].target_mask = 1;
-	mmio_write32(dist + GICD_IPRIORITYR, PRIORITY_DEFAULT * 0x01010101U);
+	for (unsigned int i = 0; i < 32; i += 4)
+		mmio_write32(dist + GICD_IPRIORITYR + i, PRIORITY_DEFAULT * 0x01010101U);
+	/* Only the kick: a PPI the loader left enabled would be taken and dropped forever. */
+	mmio_write32(dist + GICD_ICENABLER, ~0U);
 	mmio_write32(dist + GICD_ISENABLER, BIT(GIC_SGI_KICK));
 	mmio_write32(cpuif + GICC_PMR, PMR_ALLOW_ALL);
 	mmio_write32(cpuif + GICC_CTLR, 1);
@@ -161,9 +165,11 @@ void gic_send_sgi(unsigned int cpu, unsigned int intid)
 	/* The SGI must not overtake the stores that tell the target why it was sent. */
 	dsb(ish);
 	if (version == 3) {
-		write_sysreg(ICC_SGI1R_EL1,
-			     (((m >> 32) & 0xff) << 48) | (((m >> 16) & 0xff) << 32) |
-				     ((u64)intid << 24) | (((m >> 8) & 0xff) << 16) | BIT(m & 0xf));
+		/* Aff0 picks a bit of the 16-bit target list within range RS = Aff0 / 16. */
+		write_sysreg(ICC_SGI1R_EL1, (((m >> 32) & 0xff) << 48) | (((m >> 4) & 0xf) << 44) |
+						    (((m >> 16) & 0xff) << 32) |
+						    ((u64)intid << 24) | (((m >> 8) & 0xff) << 16) |
+						    BIT(m & 0xf));
 		isb();
 	} else {
 		mmio_write32(dist + GICD_SGIR, ((u32)cpus[cpu].target_mask << 16) | intid);

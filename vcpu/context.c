@@ -10,6 +10,12 @@
 /* Registers the assembler may not know by name without extension flags. */
 #define ZCR_EL2 s3_4_c1_c2_0
 #define SMCR_EL2 s3_4_c1_c2_6
+#define HCRX_EL2 s3_4_c1_c2_2
+#define HFGRTR_EL2 s3_4_c1_c1_4
+#define HFGWTR_EL2 s3_4_c1_c1_5
+#define HFGITR_EL2 s3_4_c1_c1_6
+#define HDFGRTR_EL2 s3_4_c3_c1_4
+#define HDFGWTR_EL2 s3_4_c3_c1_5
 #define VECTOR_LEN_MAX 0xfUL /* LEN field: the largest length the PE offers */
 
 #define VMPIDR_RES1 BIT(31)
@@ -38,30 +44,53 @@ u64 context_vm_hcr(void)
  */
 void context_init_cpu(void)
 {
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1), mmfr1 = read_sysreg(id_aa64mmfr1_el1);
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
 	bool sme = ID_FIELD(pfr1, ID_AA64PFR1_SME_SHIFT) != 0;
 	bool sve = ID_FIELD(pfr0, ID_AA64PFR0_SVE_SHIFT) != 0;
 
-	write_sysreg(cptr_el2,
-		     CPTR_EL2_RES1 | (sve ? 0 : CPTR_EL2_TZ) | (sme ? 0 : CPTR_EL2_TSM));
+	write_sysreg(cptr_el2, CPTR_EL2_RES1 | (sve ? 0 : CPTR_EL2_TZ) | (sme ? 0 : CPTR_EL2_TSM));
 	isb();
 	if (sve)
 		write_sysreg(ZCR_EL2, VECTOR_LEN_MAX);
+	/*
+	 * Later EL2 controls reset to UNKNOWN values; zero means no extra traps
+	 * and no extra features (FEAT_HCX), and for FEAT_FGT no fine-grained
+	 * trap. (Trap bits of negative polarity, from Armv8.9 features, trap
+	 * at zero: those registers then read as UNDEFINED to guests.)
+	 */
+	if (ID_FIELD(mmfr1, ID_AA64MMFR1_HCX_SHIFT))
+		write_sysreg(HCRX_EL2, 0);
+	if (ID_FIELD(mmfr0, ID_AA64MMFR0_FGT_SHIFT)) {
+		write_sysreg(HFGRTR_EL2, 0);
+		write_sysreg(HFGWTR_EL2, 0);
+		write_sysreg(HFGITR_EL2, 0);
+		write_sysreg(HDFGRTR_EL2, 0);
+		write_sysreg(HDFGWTR_EL2, 0);
+	}
 	if (sme)
 		write_sysreg(SMCR_EL2, VECTOR_LEN_MAX);
 }
 
+/* Every PMU counter to the guest, no PMU or debug traps: it owns the CPU. */
+static u64 mdcr_value(void)
+{
+	u64 pmuver = ID_FIELD(read_sysreg(id_aa64dfr0_el1), ID_AA64DFR0_PMUVER_SHIFT);
+
+	/* PMCR_EL0 is UNDEFINED without a PMUv3 (PMUVer 0, or 0xf for an IMPDEF PMU). */
+	if (!pmuver || pmuver == 0xf)
+		return 0;
+	return (read_sysreg(pmcr_el0) >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK;
+}
+
 static void load_el2_controls(const struct vcpu *v)
 {
-	u64 pmcr = read_sysreg(pmcr_el0);
-
 	write_sysreg(vtcr_el2, v->vm->vtcr);
 	write_sysreg(vttbr_el2, stage2_vttbr(&v->vm->s2));
 	write_sysreg(hcr_el2, v->vm->hcr);
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, VMPIDR_RES1 | v->id);
-	/* Every PMU counter to the guest, no PMU or debug traps: it owns the CPU. */
-	write_sysreg(mdcr_el2, (pmcr >> PMCR_EL0_N_SHIFT) & PMCR_EL0_N_MASK);
+	write_sysreg(mdcr_el2, mdcr_value());
 	write_sysreg(cnthctl_el2, read_sysreg(cnthctl_el2) | CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
 	isb();
 }
@@ -141,7 +170,7 @@ void context_power_on(struct vcpu *v, u64 entry, u64 context)
 	load_el2_controls(v);
 	restore_sysregs(&v->sysregs);
 	/* Nothing of an earlier run, or of what libfdt left at boot, reaches the guest. */
-	fpsimd_zero();
+	fpsimd_zero(ID_FIELD(read_sysreg(id_aa64pfr1_el1), ID_AA64PFR1_SME_SHIFT) != 0);
 	/*
 	 * A fresh CPU must not see translations a previous life of this vCPU
 	 * (or a previous boot of its VM) left in this CPU's TLB.

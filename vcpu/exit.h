@@ -26,7 +26,8 @@ enum vcpu_stop vcpu_handle_async(struct vcpu *v, u64 kind);
 /** Moves the guest past the trapped instruction (ESR_EL2.IL gives its size). */
 static inline void vcpu_skip_instr(struct vcpu *v, u64 esr)
 {
-	vcpu_set_pc(v, vcpu_pc(v) + ((esr & BIT(25)) ? 4 : 2));
+	/* ESR_EL2.IL (bit 25) is 1 for a 32-bit instruction, 0 for a 16-bit one: 2 + 2 * IL. */
+	vcpu_set_pc(v, vcpu_pc(v) + 2 + ((esr >> 24) & 2));
 }
 
 /**

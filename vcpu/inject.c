@@ -33,11 +33,13 @@ static u64 vector_offset(u64 spsr)
 /*
  * PSTATE on taking an exception to EL1 (Arm ARM D1.3.1): EL1h, D, A, I, F
  * masked; PAN set unless SCTLR_EL1.SPAN says to keep it; SSBS from
- * SCTLR_EL1.DSSBS; DIT kept.
+ * SCTLR_EL1.DSSBS; DIT kept; TCO set; BTYPE, IL and SS cleared.
  */
 static u64 entry_pstate(u64 old, u64 sctlr)
 {
-	u64 pstate = SPSR_M_EL1h | SPSR_DAIF | (old & SPSR_DIT);
+	/* An AArch32 SPSR keeps DIT at bit 21, an AArch64 one at bit 24. */
+	bool dit = (old & SPSR_M_AARCH32) ? (old & SPSR_A32_DIT) : (old & SPSR_DIT);
+	u64 pstate = SPSR_M_EL1h | SPSR_DAIF | (dit ? SPSR_DIT : 0);
 
 	if (ID_FIELD(read_sysreg(id_aa64mmfr1_el1), ID_AA64MMFR1_PAN_SHIFT)) {
 		if (!(sctlr & SCTLR_EL1_SPAN) || (old & SPSR_PAN))
@@ -45,6 +47,9 @@ static u64 entry_pstate(u64 old, u64 sctlr)
 	}
 	if (sctlr & SCTLR_EL1_DSSBS)
 		pstate |= SPSR_SSBS;
+	/* With MTE, tag checks are off until the handler turns them on. */
+	if (ID_FIELD(read_sysreg(id_aa64pfr1_el1), ID_AA64PFR1_MTE_SHIFT))
+		pstate |= SPSR_TCO;
 	return pstate;
 }
 
@@ -69,7 +74,9 @@ static void take_sync(struct vcpu *v, u64 esr_el1)
 
 void inject_undef(struct vcpu *v, u64 esr)
 {
-	take_sync(v, syndrome(ESR_ELx_EC_UNKNOWN, esr & ESR_ELx_IL, 0));
+	/* IL is RES1 for an exception reported with EC 0 (Arm ARM, ESR_ELx.IL). */
+	(void)esr;
+	take_sync(v, syndrome(ESR_ELx_EC_UNKNOWN, ESR_ELx_IL, 0));
 }
 
 void inject_abort(struct vcpu *v, u64 esr, bool data)

@@ -60,7 +60,10 @@ static s64 cpu_on(struct vcpu *v, u32 fid)
 	if (!valid_entry(v->vm, entry))
 		return PSCI_RET_INVALID_ADDRESS;
 	spin_lock(&v->vm->lock);
-	if (t->power == VCPU_ON) {
+	if (v->vm->state != VM_RUNNING) {
+		/* The VM is going down or restarting: nothing may be started now. */
+		ret = PSCI_RET_DENIED;
+	} else if (t->power == VCPU_ON) {
 		ret = PSCI_RET_ALREADY_ON;
 	} else if (t->power == VCPU_ON_PENDING) {
 		ret = PSCI_RET_ON_PENDING;

@@ -101,7 +101,8 @@ struct mmio_dev {
 	void *priv;
 };
 
-struct vcpu {
+/* 16-byte aligned: while the guest runs, SP_EL2 points at it (SCTLR_EL2.SA). */
+struct __attribute__((aligned(16))) vcpu {
 	struct vcpu_regs regs; /* first: the assembly addresses it at offset 0 */
 	u64 host_sp; /* the hypervisor's stack while the guest runs */
 	bool high_dirty; /* a handler wrote x19-x29: reload them on return */

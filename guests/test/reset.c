@@ -27,6 +27,26 @@ void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
 	}
 }
 
+/*
+ * With SME, enter streaming mode and leave it on: the hypervisor must still
+ * be able to clear FP/SIMD state when it restarts the VM.
+ */
+static void leave_sme_streaming_on(void)
+{
+	u64 pfr1;
+
+	__asm__ volatile("mrs %0, id_aa64pfr1_el1" : "=r"(pfr1));
+	if (!((pfr1 >> 24) & 0xf))
+		return;
+	/* CPACR_EL1: SMEN, FPEN and ZEN all 0b11, no traps at EL1. */
+	__asm__ volatile("msr cpacr_el1, %0\n"
+			 "isb\n"
+			 ".inst 0xd503437f\n" /* SMSTART SM */
+			 ::"r"((3UL << 24) | (3UL << 20) | (3UL << 16))
+			 : "memory");
+	print("reset: SME streaming mode left on");
+}
+
 /* Starts every other vCPU and waits until each is running guest code. */
 static void start_spinners(unsigned int vcpus, const char *name)
 {
@@ -57,6 +77,7 @@ void guest_main(void *dtb)
 	if (boots == 1) {
 		*mark = MARK;
 		image_word = 0xdead;
+		leave_sme_streaming_on();
 		start_spinners(vcpus, "reset-first-boot");
 		verdict("reset-first-boot");
 		hvc(PSCI_SYSTEM_RESET, 0, 0, 0);

@@ -105,13 +105,18 @@ def test_fp_simd_preserved_across_exits(boot, cpu):
     expect_pass(q, out, ["fp-preserved"])
 
 
-@pytest.mark.parametrize("gic", [2, 3])
-def test_reset_and_power_off_with_busy_vcpus(boot, gic):
-    q, out = run_guest(boot, "reset", gic=gic)
+@pytest.mark.parametrize("gic,cpu", [(2, "cortex-a57"), (3, "cortex-a57"), (3, "max")])
+def test_reset_and_power_off_with_busy_vcpus(boot, gic, cpu):
+    q, out = run_guest(boot, "reset", gic=gic, cpu=cpu)
     expect_pass(q, out, ["reset-first-boot", "reset-memory-cleared", "reset-pristine-image",
                          "reset-vcpus-off", "reset-off-while-busy"])
     assert "reset: boot 2" in out and "reset: boot 3" not in out
     assert "partita: every VM has stopped: powering off" in out
+
+
+def test_reset_races_cpu_on(boot):
+    q, out = run_guest(boot, "race", smp=3)
+    expect_pass(q, out, ["reset-no-stale-cpu-on"])
 
 
 def test_two_vms_are_isolated(boot):
