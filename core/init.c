@@ -66,25 +66,43 @@ static u64 map_fdt(void *fdt)
 	return size;
 }
 
-/* Maps RAM read-write, but leaves the image with its own permissions. */
+/*
+ * Maps [b, e) read-write, minus the holes from index h on: the image (which
+ * keeps its own permissions) and no-map reserved regions (which must not be
+ * mapped cacheable at all, or speculation could reach them).
+ */
+static void map_ram_range(u64 b, u64 e, unsigned int h)
+{
+	for (; h < plat.reserved_count + 1; h++) {
+		u64 hb, he;
+
+		if (h == plat.reserved_count) {
+			hb = (u64)__image_start;
+			he = (u64)__image_end;
+		} else if (plat.reserved[h].no_map) {
+			hb = ALIGN_DOWN(plat.reserved[h].base, PAGE_SIZE);
+			he = ALIGN_UP(plat.reserved[h].base + plat.reserved[h].size, PAGE_SIZE);
+		} else {
+			continue;
+		}
+		if (hb < e && b < he) {
+			if (b < hb)
+				map_ram_range(b, hb, h + 1);
+			if (he < e)
+				map_ram_range(he, e, h + 1);
+			return;
+		}
+	}
+	if (hyp_map(pa_init(b), e - b, HYP_MEM_RW))
+		panic("cannot map RAM 0x%lx-0x%lx at EL2", b, e - 1);
+}
+
 static void map_ram(void)
 {
-	u64 image = (u64)__image_start, image_end = (u64)__image_end;
 	unsigned int i;
 
-	for (i = 0; i < plat.mem_count; i++) {
-		u64 b = plat.mem[i].base, e = b + plat.mem[i].size;
-		int err = 0;
-
-		if (b < image && e > image)
-			err = hyp_map(pa_init(b), image - b, HYP_MEM_RW);
-		if (!err && e > image_end && b < image_end)
-			err = hyp_map(pa_init(image_end), e - image_end, HYP_MEM_RW);
-		if (!err && (e <= image || b >= image_end))
-			err = hyp_map(pa_init(b), e - b, HYP_MEM_RW);
-		if (err)
-			panic("cannot map RAM 0x%lx-0x%lx at EL2: error %d", b, e - 1, err);
-	}
+	for (i = 0; i < plat.mem_count; i++)
+		map_ram_range(plat.mem[i].base, plat.mem[i].base + plat.mem[i].size, 0);
 }
 
 static void map_devices(void)
@@ -134,8 +152,9 @@ static void report(unsigned int boot_cpu)
 		log_info("memory: 0x%lx-0x%lx (%lu MiB)", plat.mem[i].base,
 			 plat.mem[i].base + plat.mem[i].size - 1, MiB(plat.mem[i].size));
 	for (i = 0; i < plat.reserved_count; i++)
-		log_info("reserved: 0x%lx-0x%lx", plat.reserved[i].base,
-			 plat.reserved[i].base + plat.reserved[i].size - 1);
+		log_info("reserved: 0x%lx-0x%lx%s", plat.reserved[i].base,
+			 plat.reserved[i].base + plat.reserved[i].size - 1,
+			 plat.reserved[i].no_map ? " (no-map)" : "");
 	for (i = 0; i < plat.cpu_count; i++)
 		log_info("cpu%u: mpidr 0x%lx%s", i, plat.cpus[i].mpidr,
 			 i == boot_cpu ? " (boot)" : "");

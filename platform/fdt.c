@@ -132,7 +132,7 @@ static int discover_memory(const void *fdt, struct platform *p)
 	return 0;
 }
 
-static void add_reserved(struct platform *p, u64 base, u64 size, const char *what)
+static void add_reserved(struct platform *p, u64 base, u64 size, bool no_map, const char *what)
 {
 	if (!size)
 		return;
@@ -143,6 +143,7 @@ static void add_reserved(struct platform *p, u64 base, u64 size, const char *wha
 	}
 	p->reserved[p->reserved_count].base = base;
 	p->reserved[p->reserved_count].size = size;
+	p->reserved[p->reserved_count].no_map = no_map;
 	p->reserved_count++;
 }
 
@@ -154,7 +155,7 @@ static void discover_reserved(const void *fdt, struct platform *p)
 		u64 base, size;
 
 		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
-			add_reserved(p, base, size, "a /memreserve/ entry");
+			add_reserved(p, base, size, false, "a /memreserve/ entry");
 	}
 	rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
@@ -167,7 +168,8 @@ static void discover_reserved(const void *fdt, struct platform *p)
 
 		/* A node with only "size" asks the OS to allocate; nothing is fixed. */
 		for (j = 0; (err = reg_at(fdt, node, j, &r)) == 0; j++)
-			add_reserved(p, r.base, r.size, fdt_get_name(fdt, node, NULL));
+			add_reserved(p, r.base, r.size, fdt_getprop(fdt, node, "no-map", NULL) != NULL,
+				     fdt_get_name(fdt, node, NULL));
 		if (err != -E_NOENT)
 			log_warn("fdt: /reserved-memory/%s: reg cannot be translated (%d); it is "
 				 "treated as usable memory",

@@ -20,6 +20,13 @@ struct plat_range {
 	u64 size;
 };
 
+/** A region no one may allocate; no_map ones must not even be mapped (speculation). */
+struct plat_reserved {
+	u64 base;
+	u64 size;
+	bool no_map;
+};
+
 enum uart_kind {
 	UART_NONE = 0,
 	UART_PL011,
@@ -73,7 +80,7 @@ struct plat_cpu {
 struct platform {
 	struct plat_range mem[PLAT_MAX_MEM];
 	unsigned int mem_count;
-	struct plat_range reserved[PLAT_MAX_RESERVED];
+	struct plat_reserved reserved[PLAT_MAX_RESERVED];
 	unsigned int reserved_count;
 	struct plat_cpu cpus[PLAT_MAX_CPUS];
 	unsigned int cpu_count;

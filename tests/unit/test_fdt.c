@@ -96,6 +96,16 @@ static void assert_range(const struct plat_range *r, u64 base, u64 size)
 	assert_int_equal(r->size, size);
 }
 
+/* Whether the reserved region found at base carries no-map. */
+static bool reserved_no_map(u64 base)
+{
+	for (unsigned int i = 0; i < plat.reserved_count; i++) {
+		if (plat.reserved[i].base == base)
+			return plat.reserved[i].no_map;
+	}
+	return false;
+}
+
 /* Whether [base, base+size) is one of the reserved regions found. */
 static bool reserved_has(u64 base, u64 size)
 {
@@ -202,6 +212,9 @@ static void test_reserved_regions(void **state)
 	assert_true(reserved_has(0x40200000, 0x400000)); /* where the image would load */
 	assert_true(reserved_has(0x41000000, 0x1000)); /* two reg entries, one node */
 	assert_true(reserved_has(0x41100000, 0x2000));
+	assert_true(reserved_no_map(0x40200000)); /* no-map: kept out of the EL2 map too */
+	assert_false(reserved_no_map(0x41000000));
+	assert_false(reserved_no_map(0x48000000));
 	assert_true(reserved_has(0x7ffff000, 0x1000)); /* last page of the bank */
 }
 
@@ -214,7 +227,8 @@ static void test_32bit_cells(void **state)
 	assert_range(&plat.mem[0], 0x80000000, 0x20000000);
 	assert_range(&plat.mem[1], 0xc0000000, 0x10000000);
 	assert_int_equal(plat.reserved_count, 1);
-	assert_range(&plat.reserved[0], 0x80000000, 0x100000);
+	assert_int_equal(plat.reserved[0].base, 0x80000000);
+	assert_int_equal(plat.reserved[0].size, 0x100000);
 	assert_int_equal(plat.cpu_count, 2);
 	assert_int_equal(plat.cpus[1].mpidr, 1);
 	assert_int_equal(plat.gic.version, 3);
