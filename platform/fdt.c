@@ -168,7 +168,8 @@ static void discover_reserved(const void *fdt, struct platform *p)
 
 		/* A node with only "size" asks the OS to allocate; nothing is fixed. */
 		for (j = 0; (err = reg_at(fdt, node, j, &r)) == 0; j++)
-			add_reserved(p, r.base, r.size, fdt_getprop(fdt, node, "no-map", NULL) != NULL,
+			add_reserved(p, r.base, r.size,
+				     fdt_getprop(fdt, node, "no-map", NULL) != NULL,
 				     fdt_get_name(fdt, node, NULL));
 		if (err != -E_NOENT)
 			log_warn("fdt: /reserved-memory/%s: reg cannot be translated (%d); it is "
