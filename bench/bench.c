@@ -37,13 +37,6 @@ static void report(const char *name, u64 ticks)
 	print("bench %s %lu.%lu", name, tenths / 10, tenths % 10);
 }
 
-void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
-{
-	(void)ctx;
-	(void)sctlr;
-	(void)daif;
-}
-
 void guest_main(void *dtb)
 {
 	(void)dtb;

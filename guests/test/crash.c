@@ -8,13 +8,6 @@
 
 #define BREAK_DELAY 20000000UL
 
-void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
-{
-	(void)ctx;
-	(void)sctlr;
-	(void)daif;
-}
-
 static void break_vm(void)
 {
 	print("vm0: moving the vectors outside memory and executing UDF");

@@ -13,13 +13,6 @@ void fp_roundtrip(const void *in, void *out, u64 exits, u64 ctl[2]);
 static unsigned char in[32 * 16] __attribute__((aligned(16)));
 static unsigned char out[32 * 16] __attribute__((aligned(16)));
 
-void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
-{
-	(void)ctx;
-	(void)sctlr;
-	(void)daif;
-}
-
 void guest_main(void *dtb)
 {
 	u64 cpacr, ctl[2] = { FPCR_VALUE, FPSR_VALUE };

@@ -13,13 +13,6 @@ static u64 pattern(u64 vm, u64 addr)
 	return (vm << 56) ^ (addr * 0x9e3779b97f4a7c15UL);
 }
 
-void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
-{
-	(void)ctx;
-	(void)sctlr;
-	(void)daif;
-}
-
 static void unreachable(u64 addr)
 {
 	struct exc_record *r = exc_last();

@@ -147,13 +147,6 @@ static void refused(const char *what, u64 addr, int kind)
 	      what);
 }
 
-void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
-{
-	(void)ctx;
-	(void)sctlr;
-	(void)daif;
-}
-
 void guest_main(void *dtb)
 {
 	(void)dtb;

@@ -126,13 +126,6 @@ static void fetch_outside(void)
 	verdict("iabt-outside");
 }
 
-void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
-{
-	(void)ctx;
-	(void)sctlr;
-	(void)daif;
-}
-
 void guest_main(void *dtb)
 {
 	u64 base = 0, size = 0;

@@ -205,3 +205,12 @@ bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size)
 		}
 	}
 }
+
+/* A vCPU started by CPU_ON, in a test that starts none, just turns itself off. */
+__attribute__((weak)) void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
+{
+	(void)ctx;
+	(void)sctlr;
+	(void)daif;
+	hvc(PSCI_CPU_OFF, 0, 0, 0);
+}

@@ -94,6 +94,7 @@ bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size);
 /* What the hypervisor left in SCTLR_EL1 and DAIF when vCPU 0 started. */
 extern u64 boot_state[2];
 
+/* Each test defines guest_main; guest_secondary has a default in rt.c. */
 void guest_main(void *dtb);
 void guest_secondary(u64 ctx, u64 sctlr, u64 daif);
 
