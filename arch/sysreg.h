@@ -96,6 +96,14 @@ static inline void local_irq_disable(void)
 #define CNTHCTL_EL1PCEN BIT(1)
 #define CNTHCTL_EVNTEN BIT(2)
 #define CNTHCTL_EVNTI_SHIFT 4
+/*
+ * The whole of CNTHCTL_EL2, never read-modify-written: EL1 may read the
+ * physical counter and use the physical timer (the guest owns its CPU), and
+ * an event stream every 2^12 counter ticks wakes WFE, so wait loops with a
+ * deadline cannot sleep past it.
+ */
+#define CNTHCTL_EL2_VALUE \
+	(CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN | CNTHCTL_EVNTEN | (11UL << CNTHCTL_EVNTI_SHIFT))
 
 /* HCR_EL2 */
 #define HCR_EL2_VM BIT(0)
@@ -113,6 +121,7 @@ static inline void local_irq_disable(void)
 #define HCR_EL2_TIDCP BIT(20)
 #define HCR_EL2_TACR BIT(21)
 #define HCR_EL2_RW BIT(31)
+#define HCR_EL2_E2H BIT(34)
 #define HCR_EL2_TLOR BIT(35)
 #define HCR_EL2_TERR BIT(36)
 #define HCR_EL2_APK BIT(40)
@@ -177,7 +186,6 @@ static inline void local_irq_disable(void)
 #define SPSR_M_AARCH32 BIT(4)
 #define SPSR_PAN BIT(22)
 #define SPSR_DIT BIT(24)
-#define SPSR_A32_DIT BIT(21)
 #define SPSR_TCO BIT(25)
 #define SPSR_SSBS BIT(12)
 

@@ -4,6 +4,7 @@
  */
 #include "boot/boot.h"
 
+#include "arch/sysreg.h"
 #include "core/init.h"
 #include "core/panic.h"
 #include "lib/log.h"
@@ -27,6 +28,12 @@ void boot_primary(void *fdt)
 
 	console_init_early();
 	log_info("Partita " PARTITA_VERSION " starting at EL2");
+	/* Some CPUs implement only VHE: E2H then stays 1 and every EL2 layout here is wrong. */
+	if (read_sysreg(hcr_el2) & HCR_EL2_E2H) {
+		log_err("this CPU keeps HCR_EL2.E2H set (VHE only); Partita needs the non-VHE "
+			"EL2; stopping");
+		cpu_park();
+	}
 	uart = console_uart();
 	if (hyp_mmu_init() || hyp_map(pa_init(uart->reg.base), uart->reg.size, HYP_MEM_DEVICE))
 		panic("the EL2 page-table pool is too small for the image");

@@ -8,6 +8,7 @@
 
 #define R_AARCH64_RELATIVE 1027
 #define HCR_EL2_BOOT (1 << 31) /* RW */
+#define SCTLR_EL2_BOOT 0x30c50830 /* the RES1 bits of SCTLR_EL2 (E2H == 0) only */
 
 	.section .text.head, "ax"
 	.globl	_start
@@ -78,9 +79,14 @@ primary_entry:
 	cmp	x0, #2
 	b.ne	boot_wrong_el
 
-	/* Known EL2 controls: non-VHE (E2H and TGE clear), EL1 in AArch64. */
+	/*
+	 * Known EL2 controls: non-VHE (E2H and TGE clear), EL1 in AArch64;
+	 * MMU and caches off, little-endian, no alignment checks.
+	 */
 	mov	x1, #HCR_EL2_BOOT
 	msr	hcr_el2, x1
+	ldr	x1, =SCTLR_EL2_BOOT
+	msr	sctlr_el2, x1
 	isb
 	adrp	x1, hyp_vectors
 	add	x1, x1, :lo12:hyp_vectors
@@ -102,6 +108,9 @@ secondary_entry:
 	msr	spsel, #1
 	mov	x1, #HCR_EL2_BOOT
 	msr	hcr_el2, x1
+	ldr	x1, =SCTLR_EL2_BOOT
+	msr	sctlr_el2, x1
+	isb
 	adrp	x1, hyp_vectors
 	add	x1, x1, :lo12:hyp_vectors
 	msr	vbar_el2, x1
@@ -128,6 +137,8 @@ secondary_entry:
 	mov	x0, x19
 	bl	boot_secondary
 	b	.
+
+	.ltorg
 
 	.globl	boot_call_on_stack
 boot_call_on_stack:

@@ -13,7 +13,6 @@ void percpu_init(unsigned int id, u64 mpidr)
 	 * A counter event stream (about every 2^12 ticks) wakes WFE, so wait
 	 * loops with a deadline cannot sleep past it.
 	 */
-	write_sysreg(cnthctl_el2,
-		     read_sysreg(cnthctl_el2) | CNTHCTL_EVNTEN | (11UL << CNTHCTL_EVNTI_SHIFT));
+	write_sysreg(cnthctl_el2, CNTHCTL_EL2_VALUE);
 	isb();
 }

@@ -58,8 +58,14 @@ static const char *guest_bootargs(const char *args)
 		while (*args == ' ')
 			args++;
 		n = token_len(args);
-		if (!n || !strncmp(args, "partita.", 8) || len + n + 2 > sizeof(out))
+		if (!n || !strncmp(args, "partita.", 8))
 			continue;
+		if (len + n + 2 > sizeof(out)) {
+			log_warn("vm config: guest bootargs longer than %zu characters; the rest, "
+				 "from \"%s\", is left out",
+				 sizeof(out) - 1, args);
+			break;
+		}
 		if (len)
 			out[len++] = ' ';
 		memcpy(out + len, args, n);

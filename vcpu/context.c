@@ -10,12 +10,12 @@
 /* Registers the assembler may not know by name without extension flags. */
 #define ZCR_EL2 s3_4_c1_c2_0
 #define SMCR_EL2 s3_4_c1_c2_6
-#define HCRX_EL2 s3_4_c1_c2_2
 #define HFGRTR_EL2 s3_4_c1_c1_4
 #define HFGWTR_EL2 s3_4_c1_c1_5
 #define HFGITR_EL2 s3_4_c1_c1_6
 #define HDFGRTR_EL2 s3_4_c3_c1_4
 #define HDFGWTR_EL2 s3_4_c3_c1_5
+#define HFGxTR_EL2_nSME (BIT(54) | BIT(55)) /* nSMPRI_EL1, nTPIDR2_EL0 */
 #define VECTOR_LEN_MAX 0xfUL /* LEN field: the largest length the PE offers */
 
 #define VMPIDR_RES1 BIT(31)
@@ -44,7 +44,7 @@ u64 context_vm_hcr(void)
  */
 void context_init_cpu(void)
 {
-	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1), mmfr1 = read_sysreg(id_aa64mmfr1_el1);
+	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
 	bool sme = ID_FIELD(pfr1, ID_AA64PFR1_SME_SHIFT) != 0;
 	bool sve = ID_FIELD(pfr0, ID_AA64PFR0_SVE_SHIFT) != 0;
@@ -54,20 +54,24 @@ void context_init_cpu(void)
 	if (sve)
 		write_sysreg(ZCR_EL2, VECTOR_LEN_MAX);
 	/*
-	 * Later EL2 controls reset to UNKNOWN values; zero means no extra traps
-	 * and no extra features (FEAT_HCX), and for FEAT_FGT no fine-grained
-	 * trap. (Trap bits of negative polarity, from Armv8.9 features, trap
-	 * at zero: those registers then read as UNDEFINED to guests.)
+	 * The fine-grained traps (FEAT_FGT) reset to UNKNOWN values: trap
+	 * nothing. Most bits trap when 1; the SME ones (nTPIDR2_EL0,
+	 * nSMPRI_EL1) trap when 0, so they are set when SME is there. Newer
+	 * negative-polarity bits (Armv8.9 and later) stay 0: see the known
+	 * limitations in docs/architecture.md. HCRX_EL2 is left as firmware set
+	 * it; its zero reset value (as on QEMU) enables nothing extra.
 	 */
-	if (ID_FIELD(mmfr1, ID_AA64MMFR1_HCX_SHIFT))
-		write_sysreg(HCRX_EL2, 0);
 	if (ID_FIELD(mmfr0, ID_AA64MMFR0_FGT_SHIFT)) {
-		write_sysreg(HFGRTR_EL2, 0);
-		write_sysreg(HFGWTR_EL2, 0);
+		u64 fgt = sme ? HFGxTR_EL2_nSME : 0;
+
+		write_sysreg(HFGRTR_EL2, fgt);
+		write_sysreg(HFGWTR_EL2, fgt);
 		write_sysreg(HFGITR_EL2, 0);
 		write_sysreg(HDFGRTR_EL2, 0);
 		write_sysreg(HDFGWTR_EL2, 0);
 	}
+	/* AArch32 EL0 code may use every CP15 register class its EL1 allows. */
+	write_sysreg(hstr_el2, 0);
 	if (sme)
 		write_sysreg(SMCR_EL2, VECTOR_LEN_MAX);
 }
@@ -91,7 +95,7 @@ static void load_el2_controls(const struct vcpu *v)
 	write_sysreg(vpidr_el2, read_sysreg(midr_el1));
 	write_sysreg(vmpidr_el2, VMPIDR_RES1 | v->id);
 	write_sysreg(mdcr_el2, mdcr_value());
-	write_sysreg(cnthctl_el2, read_sysreg(cnthctl_el2) | CNTHCTL_EL1PCTEN | CNTHCTL_EL1PCEN);
+	write_sysreg(cnthctl_el2, CNTHCTL_EL2_VALUE);
 	isb();
 }
 

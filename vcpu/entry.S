@@ -11,7 +11,7 @@
  * preserve them, as AAPCS64 requires.
  */
 #include "asm-offsets.h"
-#include "vcpu/frame.S.h"
+#include "vcpu/frame.inc"
 
 #define ENTER_FRAME 112 /* x29, x30, x19-x28, the vCPU pointer */
 #define ENTER_VCPU 96

@@ -37,9 +37,8 @@ static u64 vector_offset(u64 spsr)
  */
 static u64 entry_pstate(u64 old, u64 sctlr)
 {
-	/* An AArch32 SPSR keeps DIT at bit 21, an AArch64 one at bit 24. */
-	bool dit = (old & SPSR_M_AARCH32) ? (old & SPSR_A32_DIT) : (old & SPSR_DIT);
-	u64 pstate = SPSR_M_EL1h | SPSR_DAIF | (dit ? SPSR_DIT : 0);
+	/* SPSR_ELx keeps DIT at bit 24 whether the guest was in AArch64 or AArch32. */
+	u64 pstate = SPSR_M_EL1h | SPSR_DAIF | (old & SPSR_DIT);
 
 	if (ID_FIELD(read_sysreg(id_aa64mmfr1_el1), ID_AA64MMFR1_PAN_SHIFT)) {
 		if (!(sctlr & SCTLR_EL1_SPAN) || (old & SPSR_PAN))

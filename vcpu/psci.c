@@ -62,7 +62,7 @@ static s64 cpu_on(struct vcpu *v, u32 fid)
 	spin_lock(&v->vm->lock);
 	if (v->vm->state != VM_RUNNING) {
 		/* The VM is going down or restarting: nothing may be started now. */
-		ret = PSCI_RET_DENIED;
+		ret = PSCI_RET_INTERNAL_FAILURE;
 	} else if (t->power == VCPU_ON) {
 		ret = PSCI_RET_ALREADY_ON;
 	} else if (t->power == VCPU_ON_PENDING) {

@@ -6,7 +6,7 @@
  * full. The last two are guest exits (a guest's EL0 may run AArch32 code).
  */
 #include "asm-offsets.h"
-#include "vcpu/frame.S.h"
+#include "vcpu/frame.inc"
 
 .macro hyp_unexpected kind, vector
 	.balign	0x80
