@@ -9,7 +9,6 @@
 
 BOARD ?= qemu-virt
 LOG_LEVEL ?= LOG_INFO
-BUILD ?= build
 CROSS ?= aarch64-linux-gnu-
 RUN_TIMEOUT ?= 3600
 
@@ -37,6 +36,12 @@ COMPILER := gcc
 TARGET_FLAGS := -fno-tree-loop-distribute-patterns
 LD := $(CROSS)ld
 endif
+
+# Each compiler and log level builds in its own directory, so switching never
+# mixes objects: build/, build/clang/, build/LOG_DEBUG/, build/clang-LOG_DEBUG/.
+BUILD_VARIANT := $(subst $() ,-,$(strip $(filter clang,$(COMPILER)) \
+	$(filter-out LOG_INFO,$(LOG_LEVEL))))
+BUILD ?= build$(if $(BUILD_VARIANT),/$(BUILD_VARIANT))
 
 # Install what is missing (Debian packages, and libfdt for arm64) once per make.
 ifeq ($(filter clean,$(MAKECMDGOALS)),)
