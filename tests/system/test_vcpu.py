@@ -147,3 +147,14 @@ def test_config_refused(boot):
     q = boot(smp=1, extra=["-initrd", guest("psci"), "-append", "partita.vms=2"])
     q.wait_for(r"^partita: error: vm config: 2 VMs need 2 CPUs, this machine has 1$")
     q.wait_for(r"^partita: error: configuration refused: no VM started$")
+
+
+def test_guest_under_uboot(qemu, partita_bin):
+    """Chain-loaded by U-Boot (booti, initrd through fw_cfg), Partita runs the
+    guest it was handed and powers the machine off when the guest does."""
+    q = qemu(qemu_mod.machine_args() + ["-bios", qemu_mod.UBOOT, "-kernel", partita_bin,
+                                        "-initrd", guest("psci")], timeout=60)
+    q.wait_for(r"^U-Boot ")
+    q.wait_for(r"^partita: ready: .* vms=1$")
+    assert q.wait_exit() == 0
+    expect_pass(q, q.output, ["boot-state", "psci-cpu-on", "psci-cpu-on-again"])
