@@ -57,9 +57,6 @@ static inline void local_irq_disable(void)
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
 }
 
-/* CurrentEL */
-#define CURRENTEL_EL_SHIFT 2
-
 /* SCTLR_EL2 (HCR_EL2.E2H == 0 layout) */
 #define SCTLR_EL2_M BIT(0)
 #define SCTLR_EL2_A BIT(1)
@@ -162,7 +159,6 @@ static inline void local_irq_disable(void)
 #define ID_AA64ISAR1_GPA_SHIFT 24
 #define ID_AA64ISAR1_GPI_SHIFT 28
 #define ID_AA64MMFR0_FGT_SHIFT 56
-#define ID_AA64MMFR1_HCX_SHIFT 40
 #define ID_AA64DFR0_PMUVER_SHIFT 8
 #define ID_AA64PFR1_MTE_SHIFT 8
 #define ID_AA64MMFR1_LO_SHIFT 16
@@ -188,11 +184,6 @@ static inline void local_irq_disable(void)
 #define SPSR_DIT BIT(24)
 #define SPSR_TCO BIT(25)
 #define SPSR_SSBS BIT(12)
-
-static inline unsigned int current_el(void)
-{
-	return (unsigned int)(read_sysreg(CurrentEL) >> CURRENTEL_EL_SHIFT) & 3;
-}
 
 static inline u64 counter_read(void)
 {

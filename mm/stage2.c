@@ -135,19 +135,7 @@ void stage2_flush_tlb(const struct pgtable *pt)
 	tlb_inval(pt, 0, ~0UL);
 }
 
-void stage2_destroy(struct pgtable *pt)
-{
-	stage2_flush_tlb(pt);
-	pgtable_destroy(pt);
-	vmid_used[stage2_vmid(pt)] = false;
-}
-
 int stage2_map(struct pgtable *pt, ipaddr_t ipa, paddr_t pa, u64 size, enum s2_mem kind)
 {
 	return pgtable_map(pt, ipa_addr(ipa), pa, size, stage2_attrs(kind));
-}
-
-int stage2_unmap(struct pgtable *pt, ipaddr_t ipa, u64 size)
-{
-	return pgtable_unmap(pt, ipa_addr(ipa), size);
 }

@@ -28,11 +28,7 @@ unsigned int stage2_ipa_bits(void);
  */
 int stage2_init(struct pgtable *pt, u64 *vtcr);
 
-/** Frees the tables and the VMID, after invalidating its TLB entries. */
-void stage2_destroy(struct pgtable *pt);
-
 int stage2_map(struct pgtable *pt, ipaddr_t ipa, paddr_t pa, u64 size, enum s2_mem kind);
-int stage2_unmap(struct pgtable *pt, ipaddr_t ipa, u64 size);
 
 /** The VMID of pt, and the VTTBR_EL2 value for it. */
 u16 stage2_vmid(const struct pgtable *pt);

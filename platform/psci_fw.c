@@ -19,11 +19,6 @@ void psci_fw_system_off(void)
 	call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
 }
 
-void psci_fw_system_reset(void)
-{
-	call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
-}
-
 const char *psci_fw_strerror(s64 ret)
 {
 	static const char *const names[] = {

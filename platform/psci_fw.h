@@ -6,7 +6,6 @@
 
 #define PSCI_0_2_FN64_CPU_ON 0xc4000003UL
 #define PSCI_0_2_FN_SYSTEM_OFF 0x84000008UL
-#define PSCI_0_2_FN_SYSTEM_RESET 0x84000009UL
 
 #define PSCI_RET_SUCCESS 0
 #define PSCI_RET_NOT_SUPPORTED (-1)
@@ -24,8 +23,6 @@ s64 psci_fw_cpu_on(u64 mpidr, paddr_t entry, u64 ctx);
 
 /** Powers the machine off; returns only if the firmware refused. */
 void psci_fw_system_off(void);
-
-void psci_fw_system_reset(void);
 
 /** Names a PSCI return code for a log line. */
 const char *psci_fw_strerror(s64 ret);

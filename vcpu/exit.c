@@ -31,12 +31,6 @@ static enum vcpu_stop exit_wfx(struct vcpu *v, u64 esr)
 	return VCPU_RUNS;
 }
 
-static enum vcpu_stop exit_hvc(struct vcpu *v, u64 esr)
-{
-	/* The preferred return address of an HVC is the next instruction already. */
-	return hvc_handle(v, esr);
-}
-
 static enum vcpu_stop exit_smc(struct vcpu *v, u64 esr)
 {
 	/* A trapped SMC returns to the SMC itself (Arm ARM D1.10.4): step over it. */
@@ -93,13 +87,10 @@ bool vcpu_log_allowed(struct vcpu *v)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 const exit_handler exit_handlers[ESR_ELx_EC_MAX + 1] = {
-	[0 ... ESR_ELx_EC_MAX] = exit_unknown,
-	[ESR_ELx_EC_WFx] = exit_wfx,
-	[ESR_ELx_EC_HVC64] = exit_hvc,
-	[ESR_ELx_EC_SMC64] = exit_smc,
-	[ESR_ELx_EC_SYS64] = sysreg_trap,
-	[ESR_ELx_EC_IABT_LOW] = exit_iabt,
-	[ESR_ELx_EC_DABT_LOW] = mmio_handle_abort,
+	[0 ... ESR_ELx_EC_MAX] = exit_unknown, [ESR_ELx_EC_WFx] = exit_wfx,
+	[ESR_ELx_EC_HVC64] = hvc_handle, /* its return address is the next instruction already */
+	[ESR_ELx_EC_SMC64] = exit_smc,	       [ESR_ELx_EC_SYS64] = sysreg_trap,
+	[ESR_ELx_EC_IABT_LOW] = exit_iabt,     [ESR_ELx_EC_DABT_LOW] = mmio_handle_abort,
 };
 #pragma GCC diagnostic pop
 
