@@ -142,7 +142,6 @@ struct vm {
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u64 boots; /* times started: 1 on the first boot, +1 per SYSTEM_RESET */
-	bool console_tag; /* prefix its console lines with its name */
 };
 
 /** The guest's general register n, where 31 is XZR (reads 0, writes ignored). */
