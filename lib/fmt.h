@@ -12,7 +12,7 @@
  */
 int fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 
-/** As fmt_vformat(), with the arguments given directly. */
+/** As fmt_vformat(), with the arguments given directly; returns the same length. */
 int fmt_format(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /** The most characters fmt_escape() writes for one byte. */

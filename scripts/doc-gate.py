@@ -21,7 +21,9 @@ members and enum constants.
 
 Each item needs its own comment ending right before it (nothing but white
 space in between, at most one line break), starting a line of its own (a
-comment after code on its line is that code's), of at least three words. The
+comment after code on its line is that code's), of at least three words.
+One exception: a run of one-line items of the same kind, on consecutive
+lines, shares the comment before its first item (say, u8 u16 u32 u64). The
 comment of a function that can fail, that is one returning a signed integer,
 bool or a pointer (or a macro, never), must also say what it returns: one of
 the words "return(s)", "NULL", "true", "false", "whether", "negative",
@@ -95,7 +97,7 @@ def split_comments(text):
 
 def take_directives(code):
     """Blanks preprocessor directives out of code; returns the code and the
-    function-like macros as (offset, name)."""
+    function-like macros as (offset, end offset, name)."""
     macros = []
     chars = list(code)
     # Walk line by line, joining continuation lines.
@@ -120,7 +122,7 @@ def take_directives(code):
                     break
                 m = re.match(r"#\s*define\s+([A-Za-z_]\w*)\(", code[j:nl])
                 if m:
-                    macros.append((j, m.group(1)))
+                    macros.append((j, nl, m.group(1)))
                 for k in range(i, nl):
                     if chars[k] != "\n":
                         chars[k] = " "
@@ -133,7 +135,7 @@ def take_directives(code):
 
 
 def statements(code):
-    """Yields (start offset, head, has_body) for each file-scope statement:
+    """Yields (start, end offset, head, has_body) for each file-scope statement:
     head is its text with every {...} body replaced by {}."""
     i = 0
     n = len(code)
@@ -169,19 +171,19 @@ def statements(code):
             # A function definition ends with its body; a type goes on to its ';'.
             if "(" in "".join(head) and not re.match(r"\s*(typedef|struct|union|enum)\b",
                                                       "".join(head)):
-                yield start, "".join(head), has_body
+                yield start, i, "".join(head), has_body
                 head, start, has_body = [], None, False
             continue
         if c == ";" and parens == 0:
             head.append(";")
-            yield start, "".join(head), has_body
+            yield start, i, "".join(head), has_body
             head, start, has_body = [], None, False
             i += 1
             continue
         head.append(c)
         i += 1
     if start is not None and "".join(head).strip():
-        yield start, "".join(head), has_body
+        yield start, n, "".join(head), has_body
 
 
 def strip_attributes(s):
@@ -289,18 +291,25 @@ def check_file(path):
     code, comments = split_comments(text)
     code, macros = take_directives(code)
     items = []
-    for offset, name in macros:
+    for offset, end, name in macros:
         if name.startswith("_") or name != name.lower():
             continue
-        items.append((offset, "function-like macro", name, None))
-    for offset, head, has_body in statements(code):
+        items.append((offset, end, "function-like macro", name, None))
+    for offset, end, head, has_body in statements(code):
         what = classify(head, has_body)
         if what:
-            items.append((offset,) + what)
+            items.append((offset, end) + what)
     complaints = []
-    for offset, kind, name, ret in sorted(items):
-        where = f"{path}:{line_of(text, offset)}"
+    previous = None  # (kind, last line, comment) of the item before, if one line long
+    for offset, end, kind, name, ret in sorted(items):
+        line, last = line_of(text, offset), line_of(text, end)
+        where = f"{path}:{line}"
         c = comment_before(text, comments, offset)
+        # A run of one-line items of one kind shares the comment of its first.
+        if (c is None and previous and previous[0] == kind and previous[1] == line - 1 and
+                line == last):
+            c = previous[2]
+        previous = (kind, last, c) if line == last and c is not None else None
         if c is None:
             complaints.append(f"{where}: {kind} '{name}' has no comment right before it")
         elif len(comment_words(c)) < 3:

@@ -66,6 +66,11 @@ extern const good_handler good_handlers[];
 /** Returns the unsigned size of things, which never fails. */
 unsigned int good_unsigned(void);
 
+/** Small counters, by width: a run of one-line items shares this comment. */
+typedef unsigned char good_run_8;
+typedef unsigned short good_run_16;
+typedef unsigned int good_run_32;
+
 void bad_plain(int a);
 
 __attribute__((noreturn)) void
@@ -108,6 +113,13 @@ void bad_after_blank(void);
 
 int bad_trailing_target; /* this comment trails the line above */
 void bad_after_trailing(void);
+
+/** A documented prototype, followed by items its comment does not cover. */
+void good_before_run(void);
+typedef int bad_other_kind;
+static inline void bad_multi_line_in_run(void)
+{
+}
 
 /* Too short. */
 void bad_short(void);
