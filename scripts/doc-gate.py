@@ -213,6 +213,8 @@ def classify(head, has_body):
         if m:
             return "typedef", m.group(1), None
         m = re.search(r"(\w+)\s*(\[[^\]]*\]\s*)*;?$", s)
+        if not m:  # a function type: typedef void name(int);
+            m = re.search(r"(\w+)\s*\(", s)
         return "typedef", m.group(1) if m else "?", None
     m = re.match(r"(?:(?:static|const|volatile)\s+)*(struct|union|enum)\s*(\w*)\s*(\{\})?", s)
     if m and (m.group(3) or re.match(r"(struct|union|enum)\s+\w+\s*;$", s)):
