@@ -4,6 +4,7 @@
 
 #include "arch/sysreg.h"
 
+/** The smallest data cache line of this CPU, in bytes: the stride of by-address maintenance. */
 static inline u64 dcache_line_size(void)
 {
 	/* CTR_EL0.DminLine is log2 of the number of words in the smallest line. */

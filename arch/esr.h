@@ -28,6 +28,7 @@
 #define ESR_ELx_EC_BRK64 0x3c
 #define ESR_ELx_EC_MAX 0x3f
 
+/** The exception class of a syndrome (ESR_ELx_EC_*). */
 static inline unsigned int esr_ec(u64 esr)
 {
 	return (unsigned int)((esr >> ESR_ELx_EC_SHIFT) & ESR_ELx_EC_MASK);

@@ -4,6 +4,11 @@
 
 #include "arch/types.h"
 
+/**
+ * Calls the firmware with SMC #0: function fid, arguments a1..a3. Returns
+ * what the firmware left in x0 (a negative SMCCC or PSCI code on failure).
+ * x4-x17 are taken as clobbered: SMCCC 1.0 firmware may change them.
+ */
 static inline u64 smccc_smc(u64 fid, u64 a1, u64 a2, u64 a3)
 {
 	register u64 x0 __asm__("x0") = fid;

@@ -19,6 +19,7 @@ struct __attribute__((aligned(4))) spinlock {
 		0, 0  \
 	}
 
+/** Takes l, waiting in WFE for its turn; acquire semantics. */
 static inline void spin_lock(struct spinlock *l)
 {
 	u32 tmp, ticket, fail;
@@ -46,6 +47,7 @@ static inline void spin_lock(struct spinlock *l)
 		: "memory", "cc");
 }
 
+/** Releases l to the next waiter; release semantics. */
 static inline void spin_unlock(struct spinlock *l)
 {
 	__asm__ volatile("stlrh %w1, %0" : "=Q"(l->owner) : "r"(l->owner + 1) : "memory");

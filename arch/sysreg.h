@@ -20,38 +20,48 @@
 		__asm__ volatile("msr " #reg ", %0" : : "r"(__v) : "memory"); \
 	} while (0)
 
-/* One level of indirection, so that a register named by a macro is expanded first. */
+/*
+ * Reads and writes a system register by name (MRS, MSR). One level of
+ * indirection, so that a register named by a macro is expanded first.
+ */
 #define read_sysreg(reg) __read_sysreg(reg)
 #define write_sysreg(reg, v) __write_sysreg(reg, v)
 
+/** Instruction synchronization barrier: later instructions see earlier system-register writes. */
 static inline void isb(void)
 {
 	__asm__ volatile("isb" ::: "memory");
 }
 
+/** Data synchronization and memory barriers, for a shareability domain opt (ish, sy...). */
 #define dsb(opt) __asm__ volatile("dsb " #opt ::: "memory")
 #define dmb(opt) __asm__ volatile("dmb " #opt ::: "memory")
 
+/** Waits for an event: a SEV, the event stream, or a lost exclusive monitor. */
 static inline void wfe(void)
 {
 	__asm__ volatile("wfe" ::: "memory");
 }
 
+/** Waits for an interrupt (one that is masked still wakes the CPU). */
 static inline void wfi(void)
 {
 	__asm__ volatile("wfi" ::: "memory");
 }
 
+/** Sends an event to every CPU, waking those in WFE. */
 static inline void sev(void)
 {
 	__asm__ volatile("sev" ::: "memory");
 }
 
+/** Hints that this CPU is spinning (YIELD), for the benefit of its siblings. */
 static inline void cpu_relax(void)
 {
 	__asm__ volatile("yield" ::: "memory");
 }
 
+/** Masks debug exceptions, SErrors, IRQs and FIQs on this CPU (DAIF). */
 static inline void local_irq_disable(void)
 {
 	__asm__ volatile("msr daifset, #0xf" ::: "memory");
@@ -185,12 +195,14 @@ static inline void local_irq_disable(void)
 #define SPSR_TCO BIT(25)
 #define SPSR_SSBS BIT(12)
 
+/** The physical counter (CNTPCT_EL0), read after an ISB so that it is not read early. */
 static inline u64 counter_read(void)
 {
 	isb();
 	return read_sysreg(cntpct_el0);
 }
 
+/** The counter's frequency in Hz (CNTFRQ_EL0, set by the firmware). */
 static inline u64 counter_freq(void)
 {
 	return read_sysreg(cntfrq_el0);

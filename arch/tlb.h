@@ -10,6 +10,7 @@ static inline void tlbi_vae2is(u64 va)
 	__asm__ volatile("tlbi vae2is, %0" : : "r"(va >> 12) : "memory");
 }
 
+/** Invalidates every EL2 stage-1 entry, all cores of the domain. */
 static inline void tlbi_alle2is(void)
 {
 	__asm__ volatile("tlbi alle2is" ::: "memory");

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/** Fixed-width integers, unsigned (u) and signed (s), by bit count. */
 typedef uint8_t u8;
 typedef uint16_t u16;
 typedef uint32_t u32;
@@ -23,25 +24,30 @@ typedef struct {
 	u64 bits;
 } paddr_t;
 
+/** An intermediate physical address: what a guest's stage 2 translates. */
 typedef struct {
 	u64 bits;
 } ipaddr_t;
 
+/** Makes a physical address from a number. */
 static inline paddr_t pa_init(u64 bits)
 {
 	return (paddr_t){ bits };
 }
 
+/** The number of a physical address; usable as a pointer, since the EL2 map is VA == PA. */
 static inline u64 pa_addr(paddr_t pa)
 {
 	return pa.bits;
 }
 
+/** Makes an intermediate physical address from a number. */
 static inline ipaddr_t ipa_init(u64 bits)
 {
 	return (ipaddr_t){ bits };
 }
 
+/** The number of an intermediate physical address. */
 static inline u64 ipa_addr(ipaddr_t ipa)
 {
 	return ipa.bits;

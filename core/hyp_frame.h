@@ -4,6 +4,7 @@
 
 #include "arch/types.h"
 
+/** Which of the four vectors of a group took the exception: its offset / 0x80. */
 enum hyp_exc_kind {
 	HYP_EXC_SYNC,
 	HYP_EXC_IRQ,
@@ -11,6 +12,7 @@ enum hyp_exc_kind {
 	HYP_EXC_SERROR,
 };
 
+/** The state at the exception, as the vectors saved it on the stack. */
 struct hyp_frame {
 	u64 x[31];
 	u64 sp;

@@ -5,6 +5,7 @@
 #ifndef CORE_PANIC_H
 #define CORE_PANIC_H
 
+/** Logs "PANIC on cpuN: " and the formatted message, then parks this CPU. */
 void panic(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 
 /** Stops this CPU for good, interrupts masked. */

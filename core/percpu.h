@@ -7,6 +7,7 @@
 
 struct vcpu;
 
+/** What Partita keeps about one physical CPU. */
 struct percpu {
 	unsigned int id; /* index in the FDT's /cpus */
 	u64 mpidr;
@@ -14,8 +15,10 @@ struct percpu {
 	struct vcpu *vcpu; /* the vCPU pinned here, or NULL */
 };
 
+/** Every CPU's block, by CPU index (the order of the FDT's /cpus). */
 extern struct percpu percpu[PLAT_MAX_CPUS];
 
+/** Returns this CPU's block; valid once percpu_init() has run on it. */
 static inline struct percpu *this_cpu(void)
 {
 	return (struct percpu *)read_sysreg(tpidr_el2);

@@ -237,10 +237,8 @@ void vm_start_all(void)
 	/* Release: the vCPU pointers written while building come before the flag. */
 	dmb(ish);
 	all_built = true;
-	for (i = 0; i < built; i++) {
-		vms[i].console_tag = built > 1;
+	for (i = 0; i < built; i++)
 		start(&vms[i]);
-	}
 	dsb(ish);
 	sev();
 }
@@ -333,11 +331,31 @@ static void vm_stopped(struct vm *vm)
 	log_err("the firmware did not power off; idling");
 }
 
+/*
+ * After a CPU_OFF: true if no vCPU of the VM is on or about to be (a pending
+ * CPU_ON counts). Nothing could then ever power one on again, so the VM has
+ * ended as surely as by SYSTEM_OFF.
+ */
+static bool all_off(struct vm *vm)
+{
+	bool off = true;
+	unsigned int i;
+
+	spin_lock(&vm->lock);
+	for (i = 0; i < vm->vcpu_count; i++)
+		off = off && vm->vcpus[i].power == VCPU_OFF;
+	spin_unlock(&vm->lock);
+	return off;
+}
+
 static void handle_stop(struct vcpu *v, enum vcpu_stop why)
 {
 	context_save(v);
 	switch (why) {
 	case VCPU_STOP_OFF:
+		/* If two vCPUs get here at once, stop_vm() lets only one go on. */
+		if (all_off(v->vm) && stop_vm(v, "stopped, its last vCPU being off (PSCI CPU_OFF)"))
+			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_KICKED:
 		spin_lock(&v->vm->lock);

@@ -11,6 +11,7 @@
 
 #define VM_MAX 4
 
+/** One VM: its name, CPUs, memory, image and bootargs, all read-only to vm_create(). */
 struct vm_config {
 	char name[VM_NAME_MAX];
 	unsigned int cpu_count;

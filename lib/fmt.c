@@ -171,3 +171,23 @@ int fmt_format(char *buf, size_t size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+size_t fmt_escape(char *out, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (c == '\\') {
+		out[0] = '\\';
+		out[1] = '\\';
+		return 2;
+	}
+	if (c == '\t' || (c >= 0x20 && c < 0x7f)) {
+		out[0] = (char)c;
+		return 1;
+	}
+	out[0] = '\\';
+	out[1] = 'x';
+	out[2] = hex[c >> 4];
+	out[3] = hex[c & 0xf];
+	return FMT_ESCAPE_MAX;
+}

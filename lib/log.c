@@ -11,15 +11,27 @@ static const char *const prefixes[] = {
 	[LOG_DEBUG] = "partita: debug: ",
 };
 
+/*
+ * A formatted value may come from outside (a device-tree string, the
+ * bootargs): its control characters are escaped, so that it can neither end
+ * the line nor start one that would read as another of Partita's.
+ */
 void log_vprintf(int level, const char *fmt, va_list ap)
 {
-	char line[LOG_LINE_MAX];
-	int n = fmt_format(line, sizeof(line), "%s", prefixes[level]);
-	int m = fmt_vformat(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
-	size_t len = (size_t)n + ((size_t)m < sizeof(line) - (size_t)n - 2
-					  ? (size_t)m
-					  : sizeof(line) - (size_t)n - 2);
+	char msg[LOG_LINE_MAX], line[LOG_LINE_MAX];
+	size_t len = (size_t)fmt_format(line, sizeof(line), "%s", prefixes[level]);
+	size_t i;
 
+	fmt_vformat(msg, sizeof(msg), fmt, ap);
+	for (i = 0; msg[i]; i++) {
+		char esc[FMT_ESCAPE_MAX];
+		size_t j, n = fmt_escape(esc, (unsigned char)msg[i]);
+
+		if (len + n > sizeof(line) - 2)
+			break;
+		for (j = 0; j < n; j++)
+			line[len++] = esc[j];
+	}
 	line[len++] = '\n';
 	line[len] = '\0';
 	log_sink(level, line, len);

@@ -8,6 +8,7 @@
 
 #include "arch/types.h"
 
+/** The kinds of memory in the EL2 map, each with its permissions and attributes. */
 enum hyp_mem {
 	HYP_MEM_TEXT, /* read-only, executable */
 	HYP_MEM_RODATA, /* read-only */
@@ -29,6 +30,7 @@ struct hyp_mmu_regs {
 	u64 sctlr;
 };
 
+/** Fills out with the values the boot CPU's EL2 MMU runs with: MAIR, TCR, TTBR0, SCTLR. */
 void hyp_mmu_regs(struct hyp_mmu_regs *out);
 
 /**

@@ -37,6 +37,10 @@
 
 struct pgtable;
 
+/**
+ * What a table walker needs from the regime that owns it: where table pages
+ * come from and go to, how to reach them, how to make a change visible.
+ */
 struct pgtable_ops {
 	/** Returns n zeroed, contiguous table pages aligned to n pages, or false. */
 	bool (*alloc_tables)(unsigned int n, paddr_t *out);
@@ -51,6 +55,7 @@ struct pgtable_ops {
 	void (*tlb_inval)(const struct pgtable *pt, u64 ia, u64 size);
 };
 
+/** A translation table: its root, its shape, and the regime's operations. */
 struct pgtable {
 	paddr_t root;
 	unsigned int start_level; /* 0..2 */

@@ -10,6 +10,7 @@
 
 #define STAGE2_MAX_IPA_BITS 40
 
+/** The kinds of memory a VM's IPA space maps, each with its stage-2 attributes. */
 enum s2_mem {
 	S2_MEM_RAM,
 	S2_MEM_DEVICE,
@@ -28,10 +29,16 @@ unsigned int stage2_ipa_bits(void);
  */
 int stage2_init(struct pgtable *pt, u64 *vtcr);
 
+/**
+ * Maps [ipa, ipa+size) of a VM to [pa, pa+size) as kind, with the largest
+ * blocks alignment allows. Returns 0 or a negative error, as pgtable_map().
+ */
 int stage2_map(struct pgtable *pt, ipaddr_t ipa, paddr_t pa, u64 size, enum s2_mem kind);
 
-/** The VMID of pt, and the VTTBR_EL2 value for it. */
+/** The VMID of pt. */
 u16 stage2_vmid(const struct pgtable *pt);
+
+/** The VTTBR_EL2 value for pt: its root table and its VMID. */
 u64 stage2_vttbr(const struct pgtable *pt);
 
 /** Invalidates every TLB entry of the VM (stage 1 and 2), on all CPUs. */

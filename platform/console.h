@@ -13,9 +13,13 @@ void console_use(const struct plat_uart *uart);
 /** Turns on the lock between CPUs; exclusives need the MMU on. */
 void console_enable_lock(void);
 
-/** The UART in use (for mapping it). */
+/** Returns the UART in use (for mapping it); never NULL. */
 const struct plat_uart *console_uart(void);
 
+/**
+ * Writes n bytes of s, each newline preceded by a carriage return, as one
+ * piece that no other CPU's output splits (once the lock is on).
+ */
 void console_write(const char *s, size_t n);
 
 /** Writes a then b as one piece, never split by another CPU's output. */

@@ -15,6 +15,7 @@
 /* MPIDR_EL1 affinity fields Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
 
+/** A physical address range [base, base+size). */
 struct plat_range {
 	u64 base;
 	u64 size;
@@ -27,12 +28,14 @@ struct plat_reserved {
 	bool no_map;
 };
 
+/** The UART models Partita drives; NONE means none was found. */
 enum uart_kind {
 	UART_NONE = 0,
 	UART_PL011,
 	UART_NS16550,
 };
 
+/** A UART: its model, registers and layout, and the FDT node it came from. */
 struct plat_uart {
 	enum uart_kind kind;
 	struct plat_range reg;
@@ -41,12 +44,14 @@ struct plat_uart {
 	char path[PLAT_PATH_MAX];
 };
 
+/** How the firmware takes PSCI calls (the /psci node's method); Partita needs SMC. */
 enum psci_conduit {
 	PSCI_CONDUIT_NONE = 0,
 	PSCI_CONDUIT_SMC,
 	PSCI_CONDUIT_HVC,
 };
 
+/** The host's interrupt controller: its version and register frames. */
 struct plat_gic {
 	unsigned int version; /* 2 or 3 */
 	struct plat_range dist;
@@ -65,18 +70,21 @@ struct plat_timer {
 	u32 hyp_ppi;
 };
 
+/** How a CPU is started, from its node's enable-method. */
 enum cpu_enable {
 	CPU_ENABLE_NONE = 0, /* no enable-method: fine for the boot CPU only */
 	CPU_ENABLE_PSCI,
 	CPU_ENABLE_OTHER, /* spin-table and the like, which Partita does not drive */
 };
 
+/** One CPU of /cpus, in FDT order: its index there is Partita's CPU index. */
 struct plat_cpu {
 	u64 mpidr; /* affinity bits from the cpu node's reg */
 	enum cpu_enable enable;
 	char name[PLAT_PATH_MAX];
 };
 
+/** Everything platform_discover() found in the FDT. */
 struct platform {
 	struct plat_range mem[PLAT_MAX_MEM];
 	unsigned int mem_count;

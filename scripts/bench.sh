@@ -12,7 +12,7 @@ out=$(timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 	echo "$out" >&2
 	exit 1
 }
-value() { echo "$out" | sed -n "s/^bench $1 \([0-9.]*\).*/\1/p" | tr -d '\r'; }
+value() { echo "$out" | sed -n "s/^\[test0\] bench $1 \([0-9.]*\).*/\1/p" | tr -d '\r'; }
 loop=$(value loop)
 [ -n "$loop" ] || { echo "bench: no results; output:" >&2; echo "$out" >&2; exit 1; }
 printf '%s\n' "Partita exit paths, QEMU $(qemu-system-aarch64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p') -icount shift=0, cortex-a57, 10000 round trips"

@@ -1,7 +1,8 @@
 #!/bin/sh
-# Run every test: the host unit tests ($BUILD/host/unit/test_*, cmocka, TAP
-# output), then the system tests under QEMU (pytest, tests/system). `make check`
-# builds everything first and runs this as `BUILD=build scripts/check.sh`.
+# Run every check: the documentation gate (scripts/doc-gate.py), the host unit
+# tests ($BUILD/host/unit/test_*, cmocka, TAP output), then the system tests
+# under QEMU (pytest, tests/system) with the tests of the scripts (tests/tools).
+# `make check` builds everything first and runs this as `BUILD=build scripts/check.sh`.
 #
 # The last line is always `N passed, M failed`, the totals of both; the exit
 # status is non-zero if anything failed, errored or crashed.
@@ -24,6 +25,14 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# --- documentation gate -----------------------------------------------------------
+echo "=== documentation gate: scripts/doc-gate.py"
+gate_failed=0
+if ! /usr/bin/python3 scripts/doc-gate.py; then
+	echo "check: a header item lacks the comment scripts/doc-gate.py asks for"
+	gate_failed=1
+fi
 
 # --- host unit tests ------------------------------------------------------------
 units=0
@@ -67,13 +76,16 @@ for t in "$BUILD"/host/unit/test_*; do
 	fi
 done
 echo "check: unit tests: $units binaries, $passed passed, $failed failed"
+# The documentation gate counts as one test.
+passed=$((passed + 1 - gate_failed))
+failed=$((failed + gate_failed))
 
 # --- system tests -----------------------------------------------------------------
-echo "=== system tests: $PYTEST -q tests/system${PYTEST_ARGS:+ $PYTEST_ARGS}"
+echo "=== system tests: $PYTEST -q tests/system tests/tools${PYTEST_ARGS:+ $PYTEST_ARGS}"
 eval "set -- ${PYTEST_ARGS:-}"
 # The output goes to the terminal as it comes, and to a file for the counts.
 {
-	PYTHONUNBUFFERED=1 $PYTEST -q -p no:cacheprovider tests/system "$@" 2>&1
+	PYTHONUNBUFFERED=1 $PYTEST -q -p no:cacheprovider tests/system tests/tools "$@" 2>&1
 	echo $? >"$tmp/pytest.rc"
 } | tee "$tmp/pytest.out"
 rc=$(cat "$tmp/pytest.rc" 2>/dev/null || echo 1)

@@ -4,6 +4,7 @@
 
 #include "vcpu/vcpu.h"
 
+/** Which vector of the lower-EL group the guest left by: its offset / 0x80. */
 enum exit_kind {
 	EXIT_SYNC = 0,
 	EXIT_IRQ = 1,

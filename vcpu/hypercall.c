@@ -6,6 +6,7 @@
 #include "vcpu/hypercall.h"
 
 #include "arch/cache.h"
+#include "lib/fmt.h"
 #include "platform/console.h"
 #include "vcpu/hvc.h"
 #include "vcpu/smccc.h"
@@ -13,34 +14,48 @@
 /* The UID Partita answers CALL_UID with, as SMCCC's four 32-bit words. */
 static const u32 partita_uid[4] = { 0x8c0e2b51, 0x4f276a3d, 0xa2504e9e, 0xf6b3c7d1 };
 
+/* Sends the gathered line, behind its VM's tag: "[name] ". */
 static void console_flush(struct vcpu *v)
 {
 	char tag[VM_NAME_MAX + 4];
+	const char *s = v->vm->name;
 	size_t n = 0;
 
-	if (v->vm->console_tag) {
-		const char *s = v->vm->name;
-
-		tag[n++] = '[';
-		while (*s && n < VM_NAME_MAX + 1)
-			tag[n++] = *s++;
-		tag[n++] = ']';
-		tag[n++] = ' ';
-	}
+	tag[n++] = '[';
+	while (*s && n < VM_NAME_MAX + 1)
+		tag[n++] = *s++;
+	tag[n++] = ']';
+	tag[n++] = ' ';
 	console_write_pair(tag, n, v->console_line, v->console_len);
 	v->console_len = 0;
 }
 
-static void console_put(struct vcpu *v, char c)
+/*
+ * Adds one byte of guest output to the vCPU's line. Every line goes out
+ * behind the VM's tag, a long one in pieces that each get it, and every byte
+ * that could move the cursor or end the line early is escaped: no guest can
+ * print a line that reads as Partita's or another VM's. A carriage return is
+ * dropped, since guests end lines with CRLF and the console adds its own.
+ */
+static void console_put(struct vcpu *v, unsigned char c)
 {
+	char esc[FMT_ESCAPE_MAX];
+	size_t i, n;
+
 	if (c == '\r')
 		return;
-	if (c != '\n')
-		v->console_line[v->console_len++] = c;
-	if (c == '\n' || v->console_len == sizeof(v->console_line) - 1) {
+	if (c == '\n') {
+		v->console_line[v->console_len++] = '\n';
+		console_flush(v);
+		return;
+	}
+	n = fmt_escape(esc, c);
+	if (v->console_len + n > sizeof(v->console_line) - 1) {
 		v->console_line[v->console_len++] = '\n';
 		console_flush(v);
 	}
+	for (i = 0; i < n; i++)
+		v->console_line[v->console_len++] = esc[i];
 }
 
 /*
@@ -50,13 +65,13 @@ static void console_put(struct vcpu *v, char c)
 static s64 console_write_from(struct vcpu *v, u64 ipa, u64 len)
 {
 	const struct vm *vm = v->vm;
-	const char *p;
+	const u8 *p;
 	u64 i;
 
 	if (len > PARTITA_CONSOLE_WRITE_MAX || ipa < vm->ram_ipa ||
 	    ipa - vm->ram_ipa > vm->ram_size || len > vm->ram_size - (ipa - vm->ram_ipa))
 		return SMCCC_RET_INVALID_PARAMETER;
-	p = (const char *)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
+	p = (const u8 *)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
 	dcache_clean_inval_poc(p, len);
 	for (i = 0; i < len; i++)
 		console_put(v, p[i]);

@@ -30,7 +30,7 @@ enum vcpu_stop mmio_handle_abort(struct vcpu *v, u64 esr);
 #define ISS_S1PTW BIT(7)
 #define ISS_WNR BIT(6)
 
-/** The access size in bytes: 1, 2, 4 or 8. */
+/** Returns the access size in bytes: 1, 2, 4 or 8. */
 static inline unsigned int mmio_size(struct mmio_access a)
 {
 	return 1U << ((a.esr >> ISS_SAS_SHIFT) & 3);

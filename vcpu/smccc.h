@@ -29,6 +29,7 @@
 #define SMCCC_RET_NOT_REQUIRED (-2)
 #define SMCCC_RET_INVALID_PARAMETER (-3)
 
+/** The owning entity of a function ID (SMCCC_OWNER_*): which service it calls. */
 static inline unsigned int smccc_owner(u32 fid)
 {
 	return (fid >> SMCCC_OWNER_SHIFT) & SMCCC_OWNER_MASK;

@@ -14,6 +14,11 @@
 
 #define SYS_ACTLR_EL1 SYS_ISS(3, 0, 1, 0, 1)
 
+/**
+ * The exit handler for a trapped MSR or MRS (ESR_EL2.EC == 0x18): emulates
+ * ACTLR_EL1, and injects an undefined instruction exception, with a warning,
+ * for any other register.
+ */
 enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr);
 
 #endif

@@ -14,6 +14,10 @@
 #define TESTDEV_ID 0x100 /* read-only, 32-bit: "PTST" */
 #define TESTDEV_ID_VALUE 0x54535450U
 
+/**
+ * Puts a fresh test device at TESTDEV_IPA in vm. Returns 0, or a negative
+ * error (from mmio_register(), or -E_NOMEM past VM_MAX VMs) if it cannot.
+ */
 int testdev_attach(struct vm *vm);
 
 #endif

@@ -119,12 +119,17 @@ struct __attribute__((aligned(16))) vcpu {
 	char console_line[160];
 };
 
+/** Where a VM is in its life; vCPUs may be powered on only while it is RUNNING. */
 enum vm_state {
 	VM_RUNNING,
 	VM_STOPPING, /* SYSTEM_OFF, SYSTEM_RESET or a crash is in progress */
 	VM_STOPPED,
 };
 
+/**
+ * A virtual machine: its emulated devices, stage-2 tables, RAM and vCPUs.
+ * core/ builds it once; it is never freed.
+ */
 struct vm {
 	unsigned int mmio_count; /* first: the exit path looks these up */
 	struct mmio_dev mmio[VM_MAX_MMIO];
@@ -142,7 +147,6 @@ struct vm {
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u64 boots; /* times started: 1 on the first boot, +1 per SYSTEM_RESET */
-	bool console_tag; /* prefix its console lines with its name */
 };
 
 /** The guest's general register n, where 31 is XZR (reads 0, writes ignored). */
@@ -151,6 +155,7 @@ static inline u64 vcpu_reg(const struct vcpu *v, unsigned int n)
 	return n < 31 ? v->regs.x[n] : 0;
 }
 
+/** Sets the guest's general register n; writes to 31 (XZR) are dropped. */
 static inline void vcpu_set_reg(struct vcpu *v, unsigned int n, u64 val)
 {
 	if (n < 31)
@@ -167,18 +172,21 @@ static inline u64 vcpu_pc(const struct vcpu *v)
 	return read_sysreg(elr_el2);
 }
 
+/** Sets where the guest resumes after this exit. */
 static inline void vcpu_set_pc(struct vcpu *v, u64 pc)
 {
 	(void)v;
 	write_sysreg(elr_el2, pc);
 }
 
+/** The PSTATE the guest had when it exited (SPSR_EL2). */
 static inline u64 vcpu_pstate(const struct vcpu *v)
 {
 	(void)v;
 	return read_sysreg(spsr_el2);
 }
 
+/** Sets the PSTATE the guest resumes with. */
 static inline void vcpu_set_pstate(struct vcpu *v, u64 pstate)
 {
 	(void)v;

@@ -3,7 +3,7 @@ r"""pytest fixtures for the system tests: Partita booted on QEMU.
     def test_x(boot):
         q = boot(gic=2, smp=2)                   # -kernel $BUILD/partita.bin
         q.wait_for(r"^partita: ready: .*$")      # fails with the console on timeout
-        m = q.expect(r"^PASS (\w+)")             # the same, returning the match
+        m = q.expect(r"^\[test0\] PASS (\w+)")   # the same, returning the match
         status = q.wait_exit()                   # QEMU's exit status
 
 `qemu(args, timeout=...)` starts QEMU with any other arguments. Every QEMU a

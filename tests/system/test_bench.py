@@ -21,7 +21,7 @@ def test_exit_path_budgets(qemu, partita_bin):
                                              "-initrd", bench], timeout=60)
     assert q.wait_exit() == 0
     got = {m.group(1): float(m.group(2))
-           for m in re.finditer(r"^bench ([\w-]+) ([\d.]+)$", q.output, re.M)}
+           for m in re.finditer(r"^\[test0\] bench ([\w-]+) ([\d.]+)$", q.output, re.M)}
     for name, budget in BUDGETS.items():
         assert name in got, f"the bench guest did not report {name}"
         assert got[name] < budget, f"{name}: {got[name]} instructions, budget {budget}"

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -225,6 +226,28 @@ static void test_vformat(void **state)
 	assert_string_equal(buf, "id=2a");
 }
 
+/* Every byte value: which stay, which are doubled, which become \xHH. */
+static void test_escape(void **state)
+{
+	unsigned int c;
+
+	(void)state;
+	for (c = 0; c < 256; c++) {
+		char out[FMT_ESCAPE_MAX + 1] = { 0 };
+		char want[FMT_ESCAPE_MAX + 1];
+		size_t n = fmt_escape(out, (unsigned char)c);
+
+		if (c == '\\')
+			strcpy(want, "\\\\");
+		else if (c == '\t' || (c >= 0x20 && c <= 0x7e))
+			snprintf(want, sizeof(want), "%c", c);
+		else
+			snprintf(want, sizeof(want), "\\x%02x", c);
+		assert_int_equal(n, strlen(want));
+		assert_string_equal(out, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_tiny_buffers),
 		cmocka_unit_test(test_exact_fit),
 		cmocka_unit_test(test_vformat),
+		cmocka_unit_test(test_escape),
 	};
 
 	return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);

@@ -23,6 +23,8 @@ UNIT_SRCS_fdt := platform/fdt.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
 UNIT_SRCS_palloc := mm/palloc.c
 UNIT_SRCS_pgtable := mm/pgtable.c
 UNIT_SRCS_string :=
+UNIT_TESTS += log
+UNIT_SRCS_log := lib/log.c lib/fmt.c
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
