@@ -8,6 +8,14 @@
 #define ESR_ELx_EC_MASK 0x3fUL
 #define ESR_ELx_IL BIT(25)
 #define ESR_ELx_ISS_MASK GENMASK(24, 0)
+/*
+ * Traps of AArch32 instructions with classes below 0x10 (WFx, MCR/MRC,
+ * LDC/STC, VMRS...) carry the instruction's condition: CV says whether
+ * COND is valid (Arm ARM D17.2.37, "ISS encoding ... CV, COND").
+ */
+#define ESR_ELx_CV BIT(24)
+#define ESR_ELx_COND_SHIFT 20
+#define ESR_ELx_EC_HAS_COND_MAX 0x0f
 
 #define ESR_ELx_EC_UNKNOWN 0x00
 #define ESR_ELx_EC_WFx 0x01
