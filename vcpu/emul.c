@@ -67,7 +67,7 @@ bool emul_condition_passed(u64 esr, u64 spsr)
 {
 	unsigned int cond;
 
-	if (!(spsr & SPSR_M_AARCH32) || esr_ec(esr) > ESR_ELx_EC_HAS_COND_MAX)
+	if (!(spsr & SPSR_M_AARCH32) || !(ESR_ELx_EC_WITH_COND & BIT(esr_ec(esr))))
 		return true;
 	if (esr & ESR_ELx_CV) {
 		cond = (unsigned int)(esr >> ESR_ELx_COND_SHIFT) & 0xf;

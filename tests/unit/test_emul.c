@@ -113,8 +113,9 @@ static void test_condition_passed(void **state)
 	assert_false(emul_condition_passed(EC(EC_WFX), with_it(M_USR | T | z, 0x1c)));
 	assert_true(emul_condition_passed(EC(EC_WFX), with_it(M_USR | T, 0x1c)));
 	assert_true(emul_condition_passed(EC(EC_WFX), M_USR | T | z));
-	/* Classes from 0x10 up have no condition field. */
+	/* Classes without a condition field (a data abort, EC 0) are never skipped. */
 	assert_true(emul_condition_passed(EC(EC_DABT_LOW) | ne, M_USR | z));
+	assert_true(emul_condition_passed(EC(0), with_it(M_USR | T | z, 0x1c)));
 }
 
 static void test_big_endian(void **state)
