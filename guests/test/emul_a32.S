@@ -14,6 +14,7 @@ a32_blob:
 	.word	a32_be - a32_blob
 	.word	t32_it - a32_blob
 	.word	t32_setend - a32_blob
+	.word	t32_step - a32_blob
 
 	.arm
 /*
@@ -92,4 +93,11 @@ t32_setend:
 	ldrh	r5, [r0, #0xb8]		@ little-endian again: 0x6655
 	movs	r6, #0
 	movs	r7, #0
+	svc	#0
+
+/* Entered single-stepped: the step must come right after the 16-bit emulated load. */
+	.thumb_func
+t32_step:
+	ldr	r2, [r0, #0x7c]
+	movs	r3, #1
 	svc	#0

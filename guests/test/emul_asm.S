@@ -39,7 +39,7 @@ cur_sync:
 /*
  * u64 run_el0(u64 entry, u64 spsr, u64 x0, u64 *out): runs code at EL0
  * until it takes an exception to EL1 (SVC #0 when done). out gets x0-x7,
- * then ESR_EL1 and ELR_EL1 of that exception.
+ * then ESR_EL1, ELR_EL1 and SPSR_EL1 of that exception.
  */
 	.globl	run_el0
 run_el0:
@@ -74,6 +74,8 @@ el0_exit:
 	mrs	x12, esr_el1
 	mrs	x13, elr_el1
 	stp	x12, x13, [x11, #64]
+	mrs	x12, spsr_el1
+	str	x12, [x11, #80]
 	mov	sp, x10
 	ldp	x19, x20, [sp, #16]
 	ldp	x21, x22, [sp, #32]
