@@ -8,6 +8,17 @@
 #define ESR_ELx_EC_MASK 0x3fUL
 #define ESR_ELx_IL BIT(25)
 #define ESR_ELx_ISS_MASK GENMASK(24, 0)
+/*
+ * The traps of AArch32 instructions whose syndrome carries the
+ * instruction's condition (WFx, MCR/MRC and MCRR/MRRC to CP14 and CP15,
+ * LDC/STC, FP/SIMD access, VMRS): CV says whether COND is valid (Arm ARM
+ * D17.2.37, "ISS encoding ... CV, COND").
+ */
+#define ESR_ELx_CV BIT(24)
+#define ESR_ELx_COND_SHIFT 20
+#define ESR_ELx_EC_WITH_COND                                                                 \
+	(BIT(0x01) | BIT(0x03) | BIT(0x04) | BIT(0x05) | BIT(0x06) | BIT(0x07) | BIT(0x08) | \
+	 BIT(0x0c))
 
 #define ESR_ELx_EC_UNKNOWN 0x00
 #define ESR_ELx_EC_WFx 0x01

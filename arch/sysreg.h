@@ -158,6 +158,8 @@ static inline void local_irq_disable(void)
 /* SCTLR_EL1: the RES1 bits of ARMv8.0, which are the architectural reset value with the MMU off. */
 #define SCTLR_EL1_RES1 (BIT(11) | BIT(20) | BIT(22) | BIT(23) | BIT(28) | BIT(29))
 #define SCTLR_EL1_SPAN BIT(23)
+#define SCTLR_EL1_E0E BIT(24)
+#define SCTLR_ELx_EE BIT(25)
 #define SCTLR_EL1_DSSBS BIT(44)
 
 /* ID register fields */
@@ -194,6 +196,14 @@ static inline void local_irq_disable(void)
 #define SPSR_DIT BIT(24)
 #define SPSR_TCO BIT(25)
 #define SPSR_SSBS BIT(12)
+#define SPSR_BTYPE_MASK (3UL << 10)
+#define SPSR_SS BIT(21)
+/* SPSR fields of a guest in AArch32 (EL0 only: EL1 is AArch64). */
+#define SPSR_A32_T BIT(5)
+#define SPSR_A32_E BIT(9)
+#define SPSR_A32_IT_HI_SHIFT 10 /* IT[7:2] in bits 15:10 */
+#define SPSR_A32_IT_LO_SHIFT 25 /* IT[1:0] in bits 26:25 */
+#define SPSR_NZCV_SHIFT 28
 
 /** The physical counter (CNTPCT_EL0), read after an ISB so that it is not read early. */
 static inline u64 counter_read(void)

@@ -63,8 +63,7 @@ guest_exit_sync:
 	/* Dispatch on ESR_EL2.EC through exit_handlers[], handler(v, esr). */
 	mrs	x1, esr_el2
 	ubfx	x2, x1, #26, #6		/* EC; ISS2 may fill bits 32 and up */
-	adrp	x3, exit_handlers
-	add	x3, x3, :lo12:exit_handlers
+	adr	x3, exit_handlers	/* the image is far smaller than adr's 1 MiB reach */
 	ldr	x3, [x3, x2, lsl #3]
 	blr	x3
 	b	guest_return

@@ -8,9 +8,31 @@
 #include "vcpu/mmio.h"
 #include "vcpu/sysreg_trap.h"
 
+void vcpu_skip_instr_slow(struct vcpu *v, u64 esr, u64 pstate)
+{
+	/* ESR_EL2.IL (bit 25) is 1 for a 32-bit instruction, 0 for a 16-bit T32 one. */
+	vcpu_set_pc(v, vcpu_pc(v) + ((esr & ESR_ELx_IL) ? 4 : 2));
+	vcpu_set_pstate(v, emul_pstate_after(pstate));
+}
+
+/*
+ * An AArch32 instruction that fails its condition may still trap (that is
+ * IMPLEMENTATION DEFINED); it must then do nothing, as if it had not
+ * trapped. Returns true when it was skipped for that reason.
+ */
+static bool skipped_for_condition(struct vcpu *v, u64 esr)
+{
+	if (emul_condition_passed(esr, vcpu_pstate(v)))
+		return false;
+	vcpu_skip_instr(v, esr);
+	return true;
+}
+
 /* The guest did something EL2 trapped but has no meaning for: it is UNDEFINED. */
 static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 {
+	if (skipped_for_condition(v, esr))
+		return VCPU_RUNS;
 	vcpu_warn(v,
 		  "unhandled exit (ESR 0x%lx, class 0x%x) at pc 0x%lx; injected an undefined "
 		  "instruction exception",
@@ -22,6 +44,8 @@ static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 /* Only reached when the VM traps WFI/WFE: the guest waits here instead. */
 static enum vcpu_stop exit_wfx(struct vcpu *v, u64 esr)
 {
+	if (skipped_for_condition(v, esr))
+		return VCPU_RUNS;
 	/* ISS bit 0 (TI): 0 for WFI, 1 for WFE. */
 	if (esr & 1)
 		wfe();

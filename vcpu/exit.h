@@ -2,6 +2,7 @@
 #ifndef VCPU_EXIT_H
 #define VCPU_EXIT_H
 
+#include "vcpu/emul.h"
 #include "vcpu/vcpu.h"
 
 /** Which vector of the lower-EL group the guest left by: its offset / 0x80. */
@@ -24,11 +25,28 @@ extern const exit_handler exit_handlers[];
 /** Interrupts and SErrors taken while the guest ran (kind: EXIT_IRQ, _FIQ, _SERROR). */
 enum vcpu_stop vcpu_handle_async(struct vcpu *v, u64 kind);
 
-/** Moves the guest past the trapped instruction (ESR_EL2.IL gives its size). */
+/**
+ * Completes a trapped instruction that Partita emulated, as the CPU would
+ * have: the rare cases (AArch32, single-step, BTYPE) in emul_pstate_after().
+ * esr is the trap's syndrome (its IL bit gives a T32 instruction's size).
+ */
+void vcpu_skip_instr_slow(struct vcpu *v, u64 esr, u64 pstate);
+
+/**
+ * Moves the guest past the trapped instruction it completed: the one
+ * function every emulation ends with. The common case, AArch64 with
+ * nothing pending in PSTATE, costs one test and PC += 4.
+ */
 static inline void vcpu_skip_instr(struct vcpu *v, u64 esr)
 {
-	/* ESR_EL2.IL (bit 25) is 1 for a 32-bit instruction, 0 for a 16-bit one: 2 + 2 * IL. */
-	vcpu_set_pc(v, vcpu_pc(v) + 2 + ((esr >> 24) & 2));
+	u64 pstate = vcpu_pstate(v);
+
+	if (__builtin_expect((pstate & EMUL_PSTATE_SLOW) != 0, 0)) {
+		vcpu_skip_instr_slow(v, esr, pstate);
+		return;
+	}
+	/* Every A64 instruction is 4 bytes. */
+	vcpu_set_pc(v, vcpu_pc(v) + 4);
 }
 
 /**

@@ -3,6 +3,7 @@
 #include "arch/esr.h"
 #include "arch/sysreg.h"
 #include "lib/log.h"
+#include "vcpu/emul.h"
 #include "vcpu/exit.h"
 #include "vcpu/inject.h"
 
@@ -71,6 +72,58 @@ enum vcpu_stop mmio_refuse(struct vcpu *v, struct mmio_access a)
 	return refuse(v, a.esr, mmio_fault_ipa(), "refused by its device");
 }
 
+enum vcpu_stop mmio_read_done_slow(struct vcpu *v, struct mmio_access a, u64 val)
+{
+	if (emul_big_endian(vcpu_pstate(v), read_sysreg(sctlr_el1)))
+		val = emul_bswap(val, mmio_size(a));
+	mmio_load_reg(v, a, val);
+	mmio_skip(v, a);
+	return VCPU_RUNS;
+}
+
+/* The value a store writes: its source register (31 = XZR reads 0), narrowed to the size. */
+static inline u64 store_value(const struct vcpu *v, struct mmio_access a)
+{
+	unsigned int size = mmio_size(a);
+	u64 val = vcpu_reg(v, (a.esr >> ISS_SRT_SHIFT) & 0x1f);
+
+	if (size < 8)
+		val &= (1UL << (size * 8)) - 1;
+	return val;
+}
+
+/*
+ * Whether this access needs more than the AArch64 little-endian fast path:
+ * one test of PSTATE and one of SCTLR_EL1's endianness bits (E0E too, so
+ * that a big-endian EL0 under a little-endian kernel is not missed).
+ */
+static inline bool slow_state(const struct vcpu *v)
+{
+	return (vcpu_pstate(v) & EMUL_PSTATE_SLOW) ||
+	       (read_sysreg(sctlr_el1) & (SCTLR_ELx_EE | SCTLR_EL1_E0E));
+}
+
+/* The rare half of mmio_handle_abort: AArch32, big-endian data, single-step, BTYPE. */
+static __attribute__((noinline, cold)) enum vcpu_stop
+handle_slow(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a)
+{
+	u64 val;
+
+	/*
+	 * For AArch32, SRT names R0-R14, which are X0-X14 (only EL0 is
+	 * AArch32, so no banked registers); an access using R15 has ISV = 0.
+	 */
+	a.esr |= MMIO_ACCESS_SLOW;
+	if (!(a.esr & ISS_WNR))
+		return d->read(v, d, a);
+	val = store_value(v, a);
+	if (emul_big_endian(vcpu_pstate(v), read_sysreg(sctlr_el1)))
+		val = emul_bswap(val, mmio_size(a));
+	if (a.esr & ISS_AR)
+		dmb(ish);
+	return d->write(v, d, a, val);
+}
+
 /*
  * The hot path: decode, find the device, and hand it the access; the
  * device finishes it (a tail call, so this needs no stack frame).
@@ -78,20 +131,21 @@ enum vcpu_stop mmio_refuse(struct vcpu *v, struct mmio_access a)
 enum vcpu_stop mmio_handle_abort(struct vcpu *v, u64 esr)
 {
 	u64 ipa = mmio_fault_ipa();
-	const struct mmio_dev *d = find(v->vm, ipa);
+	const struct mmio_dev *d;
 	struct mmio_access a = { esr, 0 };
-	unsigned int size;
 	u64 val;
 
-	if ((esr & (ISS_ISV | ISS_S1PTW)) != ISS_ISV || !d)
+	if (!(esr & ISS_ISV))
+		return refuse_access(v, esr, ipa);
+	d = find(v->vm, ipa);
+	if ((esr & ISS_S1PTW) || !d)
 		return refuse_access(v, esr, ipa);
 	a.off = ipa - d->base;
+	if (__builtin_expect(slow_state(v), 0))
+		return handle_slow(v, d, a);
 	if (!(esr & ISS_WNR))
 		return d->read(v, d, a);
-	size = mmio_size(a);
-	val = vcpu_reg(v, (esr >> ISS_SRT_SHIFT) & 0x1f);
-	if (size < 8)
-		val &= (1UL << (size * 8)) - 1;
+	val = store_value(v, a);
 	/* A store-release orders the guest's earlier accesses before it. */
 	if (esr & ISS_AR)
 		dmb(ish);

@@ -30,6 +30,13 @@ enum vcpu_stop mmio_handle_abort(struct vcpu *v, u64 esr);
 #define ISS_S1PTW BIT(7)
 #define ISS_WNR BIT(6)
 
+/**
+ * Not part of ESR_EL2 (bit 63 is RES0 there): the bus sets it in
+ * mmio_access.esr when the access needs more than the AArch64
+ * little-endian fast path (AArch32, big-endian data, single-step, BTYPE).
+ */
+#define MMIO_ACCESS_SLOW BIT(63)
+
 /** Returns the access size in bytes: 1, 2, 4 or 8. */
 static inline unsigned int mmio_size(struct mmio_access a)
 {
@@ -37,11 +44,11 @@ static inline unsigned int mmio_size(struct mmio_access a)
 }
 
 /**
- * Completes a read with val: narrowed to the access size, sign-extended if
- * SSE says so, zero-extended into a W register (SF clear), then written to
- * the target register (XZR discards it), and the guest moves on.
+ * Writes a loaded value to the target register: narrowed to the access
+ * size, sign-extended if SSE says so, zero-extended into a W register (SF
+ * clear); XZR discards it.
  */
-static inline enum vcpu_stop mmio_read_done(struct vcpu *v, struct mmio_access a, u64 val)
+static inline void mmio_load_reg(struct vcpu *v, struct mmio_access a, u64 val)
 {
 	unsigned int shift = 64 - 8 * mmio_size(a);
 
@@ -52,14 +59,38 @@ static inline enum vcpu_stop mmio_read_done(struct vcpu *v, struct mmio_access a
 	/* A load-acquire orders the guest's later accesses after it. */
 	if (a.esr & ISS_AR)
 		dmb(ish);
-	vcpu_skip_instr(v, a.esr);
+}
+
+/** Moves the guest past the access: PC += 4 unless the bus marked it slow. */
+static inline void mmio_skip(struct vcpu *v, struct mmio_access a)
+{
+	if (__builtin_expect((a.esr & MMIO_ACCESS_SLOW) != 0, 0))
+		vcpu_skip_instr_slow(v, a.esr, vcpu_pstate(v));
+	else
+		vcpu_set_pc(v, vcpu_pc(v) + 4);
+}
+
+/** mmio_read_done() for an access marked MMIO_ACCESS_SLOW: big-endian data too. */
+enum vcpu_stop mmio_read_done_slow(struct vcpu *v, struct mmio_access a, u64 val);
+
+/**
+ * Completes a read with val, the device's little-endian value: written to
+ * the target register as mmio_load_reg() says, byte-reversed first if the
+ * guest's data are big-endian, and the guest moves on.
+ */
+static inline enum vcpu_stop mmio_read_done(struct vcpu *v, struct mmio_access a, u64 val)
+{
+	if (__builtin_expect((a.esr & MMIO_ACCESS_SLOW) != 0, 0))
+		return mmio_read_done_slow(v, a, val);
+	mmio_load_reg(v, a, val);
+	vcpu_set_pc(v, vcpu_pc(v) + 4);
 	return VCPU_RUNS;
 }
 
 /** Completes a write: the guest moves on. */
 static inline enum vcpu_stop mmio_write_done(struct vcpu *v, struct mmio_access a)
 {
-	vcpu_skip_instr(v, a.esr);
+	mmio_skip(v, a);
 	return VCPU_RUNS;
 }
 

@@ -8,6 +8,7 @@ GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/gue
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
 GUEST_NAMES += console cpuoff
+GUEST_NAMES += emul
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments
@@ -44,6 +45,25 @@ $(BUILD)/guests/%_asm.o: guests/test/%_asm.S
 	$(Q)$(CC) $(TARGET_FLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/guests/fp.elf: $(BUILD)/guests/fp_asm.o
+
+# The emul guest runs AArch32 code at EL0. The aarch64 toolchain cannot
+# assemble A32 or T32, so clang (a dependency already) builds it for
+# AArch32 into a raw blob, which emul_asm.S includes. --no-warn: the deprecated IT
+# blocks and SETEND are what the guest tests.
+$(BUILD)/guests/emul_a32.o: guests/test/emul_a32.S
+	@mkdir -p $(dir $@)
+	@echo "  AS32    $<"
+	$(Q)clang --target=armv8a-none-eabi -march=armv8-a -Wa,--no-warn -c -o $@ $<
+
+$(BUILD)/guests/emul_a32.bin: $(BUILD)/guests/emul_a32.o
+	$(Q)$(OBJCOPY) -O binary -j .text $< $@
+
+$(BUILD)/guests/emul_asm.o: guests/test/emul_asm.S $(BUILD)/guests/emul_a32.bin
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	$(Q)$(CC) $(TARGET_FLAGS) -MMD -MP -DA32_BLOB='"$(BUILD)/guests/emul_a32.bin"' -c -o $@ $<
+
+$(BUILD)/guests/emul.elf: $(BUILD)/guests/emul_asm.o
 
 $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT) guests/test/rt/guest.ld
 	@echo "  LD      $@"

@@ -18,6 +18,8 @@ HOST_DTC_FLAGS := -I dts -O dtb
 
 # Each test binary and the code it links besides its own test_<name>.c.
 UNIT_TESTS := fmt fdt palloc pgtable string
+UNIT_TESTS += emul
+UNIT_SRCS_emul := vcpu/emul.c
 UNIT_SRCS_fmt := lib/fmt.c
 UNIT_SRCS_fdt := platform/fdt.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
 UNIT_SRCS_palloc := mm/palloc.c
