@@ -19,7 +19,7 @@ HOST_DTC_FLAGS := -I dts -O dtb
 # Each test binary and the code it links besides its own test_<name>.c.
 UNIT_TESTS := fmt fdt palloc pgtable string
 UNIT_SRCS_fmt := lib/fmt.c
-UNIT_SRCS_fdt := platform/fdt.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
+UNIT_SRCS_fdt := platform/fdt.c platform/layout.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
 UNIT_SRCS_palloc := mm/palloc.c
 UNIT_SRCS_pgtable := mm/pgtable.c
 UNIT_SRCS_string :=
@@ -63,6 +63,8 @@ $(UNIT_OUT)/obj/%.o: %.c
 
 # no-gic.dts leaves the timer's and UART's interrupts without a controller on purpose.
 $(UNIT_OUT)/dts/no-gic.dtb: HOST_DTC_FLAGS += -Wno-interrupts_property
+# memory-overlap.dts lists the same bank twice on purpose.
+$(UNIT_OUT)/dts/memory-overlap.dtb: HOST_DTC_FLAGS += -Wno-unique_unit_address
 
 $(UNIT_OUT)/dts/%.dtb: $(UNIT_DIR)/dts/%.dts $(wildcard $(UNIT_DIR)/dts/*.dtsi)
 	@mkdir -p $(dir $@)
