@@ -25,7 +25,7 @@
 #define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
 
-extern char __image_start[], __image_end[], __bss_start[];
+extern char __image_start[], __image_end[], __file_end[];
 
 static struct platform plat;
 
@@ -294,10 +294,9 @@ static void selftest_el2_fault(void)
  */
 static bool initrd_is_uboot_leftover(void)
 {
-	u64 file_size = (u64)__bss_start - (u64)__image_start;
+	u64 file_size = (u64)__file_end - (u64)__image_start;
 
-	return plat.has_initrd && plat.initrd.size <= file_size &&
-	       file_size - plat.initrd.size < 16;
+	return plat.has_initrd && plat.initrd.size == file_size;
 }
 
 /* The boot loader's placement of the FDT and initrd, and the console UART's address. */

@@ -146,3 +146,247 @@ def test_shim_boots_a_guest(qemu, tmp_path):
     q = boot_inputs(qemu, dtb.path, initrd=guest_bin(), fail_on=ERROR)
     q.wait_for(r"^partita: vm0 test0: ")
     q.wait_for(READY)
+
+
+# -- x0 and the device tree's extent ------------------------------------------------
+
+X0_CASES = [
+    # (x0, what the line must say)
+    (0x100000000, r"reading 0x100000000 aborts, there is no memory there"),
+    (0xfffffffffffff000, r"is beyond the addresses EL2 can map"),
+    (0x1000, r"is below qemu-virt's RAM at 0x40000000, among its devices"),
+    (0x48000004, r"not the 8-byte aligned address of an FDT"),
+    (PARTITA + 0x1000, r"points into Partita's own image"),
+]
+
+
+@pytest.mark.parametrize("x0,why", X0_CASES, ids=[f"0x{c[0]:x}" for c in X0_CASES])
+def test_x0_unusable(qemu, tmp_path, x0, why):
+    """x0 that points at no FDT in RAM: one line with x0 and the reason, no fault."""
+    dtb = Dtb(tmp_path)
+    q = boot_inputs(qemu, dtb.path, x0=x0)
+    refused(q, rf"^partita: error: no device tree: x0 at entry (was )?\(?0x{x0:x}\)?.*{why}")
+
+
+def test_fdt_runs_past_ram(qemu, tmp_path):
+    """A DTB in the last page of RAM whose totalsize says it goes on past the end:
+    the pages beyond are not read as a device tree (they would abort at EL2)."""
+    dtb = Dtb(tmp_path)
+    with open(dtb.path, "rb") as f:
+        blob = bytearray(f.read())
+    assert len(blob) > 0x1000 // 2
+    struct.pack_into(">I", blob, 4, 0x10000)  # totalsize: 64 KiB
+    last = tmp_path / "last-page.dtb"
+    last.write_bytes(bytes(blob[:0x1000]) + bytes(max(0, 0x1000 - len(blob))))
+    q = boot_inputs(qemu, str(last), x0=RAM_END - 0x1000, dtb_addr=RAM_END - 0x1000)
+    refused(q, r"^partita: error: device tree at 0x7ffff000 \(x0 at entry\): its header says "
+               r"65536 bytes, but reading 0x80000000 aborts: it runs past memory$")
+
+
+def test_fdt_outside_described_ram(qemu, tmp_path):
+    """The DTB sits in memory that its own memory node leaves out."""
+    dtb = Dtb(tmp_path).put("-tx", "/memory@40000000", "reg", "0", "40000000", "0", "4000000")
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, r"^partita: error: fdt: the device tree at 0x48000000-0x[0-9a-f]+ \(x0 at entry, "
+               r"totalsize \d+\) is not inside the RAM its memory nodes describe$")
+
+
+# -- memory nodes ---------------------------------------------------------------------
+
+
+def vm_ranges(out):
+    """(name, PA, size) of every VM's RAM, from the vmN lines."""
+    return [(m.group(1), int(m.group(3), 16), int(m.group(2)) << 20) for m in re.finditer(
+        r"^partita: (vm\d+) \w+: .*, (\d+) MiB at IPA 0x[0-9a-f]+ \(PA (0x[0-9a-f]+)\)",
+        out, re.M)]
+
+
+def image_size():
+    """image_size from partita.bin's arm64 Image header (BSS included)."""
+    with open(qemu_mod.partita_bin(), "rb") as f:
+        return struct.unpack_from("<Q", f.read(64), 16)[0]
+
+
+def test_memory_repeated_bank(qemu, tmp_path):
+    """RAM listed twice (once in reg, once in another node) and two VMs: the
+    ranges are merged with a line naming the node, and no VM gets Partita's
+    image or the other VM's memory."""
+    dtb = Dtb(tmp_path).put("-tx", "/memory@40000000", "reg", "0", "40000000", "0",
+                            "40000000", "0", "40000000", "0", "40000000")
+    dtb.add_source('memory@40000001 { device_type = "memory"; '
+                   'reg = <0x0 0x40000000 0x0 0x40000000>; };')
+    size = os.path.getsize(guest_bin())
+    dtb.initrd(INITRD_ADDR, INITRD_ADDR + size).chosen("bootargs", "partita.vms=2")
+    q = boot_inputs(qemu, dtb.path, initrd=guest_bin(), fail_on=ERROR)
+    q.wait_for(r"^partita: warning: fdt: /memory@40000000: reg\[1\] overlaps memory listed "
+               r"before; merged into 0x40000000-0x7fffffff$")
+    q.wait_for(r"^partita: warning: fdt: /memory@40000001: reg\[0\] overlaps memory listed "
+               r"before; merged")
+    q.wait_for(r"^partita: memory: 0x40000000-0x7fffffff \(1024 MiB\)$")
+    q.wait_for(READY)
+    vms = vm_ranges(q.output)
+    check(q, len(vms) == 2, f"expected two VMs, found {vms}")
+    taken = vms + [("Partita", PARTITA, image_size()), ("the DTB", DTB_ADDR, 0x1000),
+                   ("the initrd", INITRD_ADDR, size)]
+    for i, (a, ab, asz) in enumerate(taken):
+        for b, bb, bsz in taken[i + 1:]:
+            check(q, ab + asz <= bb or bb + bsz <= ab,
+                  f"{a} at 0x{ab:x} (+0x{asz:x}) overlaps {b} at 0x{bb:x} (+0x{bsz:x})")
+
+
+def test_memory_wraps(qemu, tmp_path):
+    dtb = Dtb(tmp_path)
+    dtb.add_source('memory@fffffffffffff000 { device_type = "memory"; '
+                   'reg = <0xffffffff 0xfffff000 0x0 0x2000>; };')
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, r"^partita: error: fdt: /memory@fffffffffffff000: reg\[0\] \(base "
+               r"0xfffffffffffff000, size 0x2000\) wraps around the end of the address space$")
+
+
+# -- the initrd range ---------------------------------------------------------------
+
+INITRD_CASES = [
+    # (start, end, what the line must say)
+    (PARTITA, PARTITA + 0x10000, r"overlaps Partita's own image at 0x40200000-"),
+    (0x08000000, 0x08010000, r"is not inside the RAM the memory nodes describe"),
+    (0x100000000, 0x100010000, r"is not inside the RAM the memory nodes describe"),
+    (RAM_END - 0x1000, RAM_END + 0x1000, r"is not inside the RAM the memory nodes describe"),
+    (DTB_ADDR, DTB_ADDR + 0x1000, r"overlaps the device tree at 0x48000000-"),
+]
+
+
+@pytest.mark.parametrize("start,end,why", INITRD_CASES,
+                         ids=["over-partita", "over-gic", "beyond-ram", "past-ram-end",
+                              "over-fdt"])
+def test_initrd_refused(qemu, tmp_path, start, end, why):
+    """An initrd range that is not RAM of its own: one line, no VM built from it."""
+    dtb = Dtb(tmp_path).initrd(start, end)
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, rf"^partita: error: initrd 0x{start:x}-0x{end - 1:x} \(/chosen/linux,initrd-\*\) "
+               rf"{why}")
+    check(q, not re.search(r"^partita: vm\d", q.output, re.M), "a VM was built")
+
+
+def test_initrd_over_no_map_region(qemu, tmp_path):
+    dtb = Dtb(tmp_path).initrd(INITRD_ADDR, INITRD_ADDR + 0x10000)
+    dtb.add_source("reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; "
+                   "secure@48200000 { reg = <0x0 0x48208000 0x0 0x1000>; no-map; }; };")
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, r"^partita: error: initrd 0x48200000-0x4820ffff \(/chosen/linux,initrd-\*\) "
+               r"overlaps the no-map reserved region 0x48208000-0x48208fff$")
+
+
+def test_initrd_empty(qemu, tmp_path):
+    dtb = Dtb(tmp_path).initrd(INITRD_ADDR, INITRD_ADDR)
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, r"^partita: error: fdt: /chosen: linux,initrd-end 0x48200000 is equal to "
+               r"linux,initrd-start 0x48200000$")
+
+
+def test_uboot_without_initrd(qemu, partita_bin):
+    """U-Boot given no initrd still passes "$ramdisk_addr_r:$filesize", $filesize being
+    Partita's own size: that range is not taken for a guest."""
+    args = qemu_mod.machine_args("virt,virtualization=on,gic-version=3", "cortex-a57", 2)
+    q = qemu(args + ["-bios", qemu_mod.UBOOT, "-kernel", partita_bin], timeout=40,
+             name="U-Boot, then partita, no initrd", fail_on=ERROR)
+    q.wait_for(r"^Starting kernel")
+    q.wait_for(r"^partita: initrd: 0x[0-9a-f]+-0x[0-9a-f]+ is as long as Partita itself: "
+               r"U-Boot's \$filesize left from loading Partita, with no initrd given; ignored$")
+    q.wait_for(r"^partita: no VM configured: idling$")
+    q.wait_for(READY)
+    check(q, not re.search(r"^partita: vm\d", q.output, re.M), "a VM was built")
+
+
+# -- the console UART ------------------------------------------------------------------
+
+
+def test_console_alias(qemu, tmp_path):
+    """stdout-path through an alias with options is resolved."""
+    dtb = Dtb(tmp_path).put("-cp", "/aliases").put("-ts", "/aliases", "serial7",
+                                                   "/pl011@9000000")
+    dtb.chosen("stdout-path", "serial7:115200n8")
+    q = boot_inputs(qemu, dtb.path, fail_on=ERROR + r"|^partita: warning: fdt: .*stdout")
+    q.wait_for(r"^partita: console: pl011 at 0x9000000 \(serial7\)$")
+    q.wait_for(READY)
+
+
+CONSOLE_CASES = [
+    ("serial3:115200n8", r"/chosen/stdout-path \"serial3\" names no node \(no such alias\)"),
+    ("/pl011@1c090000", r"/chosen/stdout-path \"/pl011@1c090000\" names no node;"),
+]
+
+
+@pytest.mark.parametrize("path,why", CONSOLE_CASES, ids=["missing-alias", "missing-node"])
+def test_console_path_names_nothing(qemu, tmp_path, path, why):
+    dtb = Dtb(tmp_path).chosen("stdout-path", path)
+    q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
+    q.wait_for(rf"^partita: warning: fdt: {why}.*keeping the built-in console$")
+    q.wait_for(r"^partita: console: pl011 at 0x9000000 \(built-in\)$")
+    q.wait_for(READY)
+
+
+def uart_node(dtb, base, compatible='"arm,pl011", "arm,primecell"', extra=""):
+    dtb.add_source(f"serial@{base:x} {{ compatible = {compatible}; "
+                   f"reg = <0x0 0x{base:x} 0x0 0x1000>; {extra} }};")
+    return dtb.chosen("stdout-path", f"/serial@{base:x}")
+
+
+def test_console_reg_in_ram(qemu, tmp_path):
+    """A "UART" in RAM is not written to as one: the board's UART stays."""
+    dtb = uart_node(Dtb(tmp_path), 0x40010000)
+    q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
+    q.wait_for(r"^partita: warning: fdt: /serial@40010000: reg 0x40010000-0x40010fff overlaps "
+               r"RAM, not a UART; keeping the built-in console$")
+    q.wait_for(READY)
+
+
+def test_console_reg_over_partita(qemu, tmp_path):
+    dtb = uart_node(Dtb(tmp_path), PARTITA + 0x1000)
+    q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
+    q.wait_for(r"^partita: warning: fdt: /serial@40201000: reg 0x40201000-0x40201fff overlaps "
+               r"RAM, not a UART; keeping the built-in console$")
+    q.wait_for(READY)
+
+
+def test_console_not_there(qemu, tmp_path):
+    """A PL011 at an address where nothing answers (reads abort)."""
+    dtb = uart_node(Dtb(tmp_path), 0x0b000000)
+    q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
+    q.wait_for(r"^partita: warning: fdt: /serial@b000000: no device answers at 0xb000000; "
+               r"keeping the built-in console$")
+    q.wait_for(r"^partita: console: pl011 at 0x9000000 \(built-in\)$")
+    q.wait_for(READY)
+
+
+def broken_uart(tmp_path):
+    """A "16550" that is really the PL031 RTC: its line status never says the
+    transmitter is empty, so every character would wait forever."""
+    return uart_node(Dtb(tmp_path), 0x09010000, '"ns16550a"',
+                     "reg-shift = <2>; reg-io-width = <4>;")
+
+
+def test_console_never_ready(qemu, tmp_path):
+    dtb = broken_uart(tmp_path)
+    q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
+    q.wait_for(r"^partita: warning: console: the UART at 0x9010000 \(/serial@9010000\) stopped "
+               r"taking characters; back to the board's UART at 0x9000000$")
+    q.wait_for(READY)
+
+
+def test_el2_fault_report_on_broken_console(qemu, tmp_path):
+    """The fault report reaches the board's UART when the chosen one is broken."""
+    dtb = broken_uart(tmp_path).chosen("bootargs", "partita.selftest=el2-fault")
+    q = boot_inputs(qemu, dtb.path)
+    q.wait_for(r"^partita: error: cpu0: unexpected synchronous exception from EL2$")
+    q.wait_for(r"^partita: error: cpu0 stopped$")
+
+
+# -- reserved regions -------------------------------------------------------------------
+
+
+def test_reserved_too_many(qemu, tmp_path):
+    """One reserved region more than the table holds: refused, not taken for free memory."""
+    dtb = Dtb(tmp_path).memreserve([(0x50000000 + i * 0x100000, 0x1000) for i in range(33)])
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, r"^partita: error: fdt: more than 32 reserved regions \(a /memreserve/ entry at "
+               r"0x52000000 is one too many\); Partita cannot keep track of them all$")
