@@ -117,12 +117,37 @@ static u64 map_fdt(void *fdt)
 }
 
 /*
+ * Whether the RAM [b, e) the memory nodes claim (mapped) is there: its
+ * first and last page and one page in every 2 MiB are read with
+ * fault-catching loads, so a node that claims absent RAM is refused at boot
+ * rather than found when a VM's memory is zeroed at EL2. A hole smaller
+ * than 2 MiB inside a range is not seen.
+ */
+static bool ram_there(u64 b, u64 e, u64 *bad)
+{
+	u64 a = ALIGN_DOWN(b, PAGE_SIZE), last = ALIGN_DOWN(e - 1, PAGE_SIZE);
+	u32 v;
+
+	for (;;) {
+		if (!arch_probe_read32(a, &v)) {
+			*bad = a;
+			return false;
+		}
+		if (a == last)
+			return true;
+		a = MIN(ALIGN_DOWN(a, SZ_2M) + SZ_2M, last);
+	}
+}
+
+/*
  * Maps [b, e) read-write, minus the holes from index h on: the image (which
  * keeps its own permissions) and no-map reserved regions (which must not be
  * mapped cacheable at all, or speculation could reach them).
  */
 static void map_ram_range(u64 b, u64 e, unsigned int h)
 {
+	u64 bad;
+
 	for (; h < plat.reserved_count + 1; h++) {
 		u64 hb, he;
 
@@ -143,8 +168,18 @@ static void map_ram_range(u64 b, u64 e, unsigned int h)
 			return;
 		}
 	}
-	if (hyp_map(pa_init(b), e - b, HYP_MEM_RW))
-		panic("cannot map RAM 0x%lx-0x%lx at EL2", b, e - 1);
+	if (hyp_map(pa_init(b), e - b, HYP_MEM_RW)) {
+		log_err("memory: cannot map RAM 0x%lx-0x%lx at EL2 (beyond the 48-bit EL2 map, or "
+			"out of table pages); stopping",
+			b, e - 1);
+		cpu_park();
+	}
+	if (!ram_there(b, e, &bad)) {
+		log_err("memory: RAM 0x%lx-0x%lx from the memory nodes is not there: reading 0x%lx "
+			"aborts; stopping",
+			b, e - 1, bad);
+		cpu_park();
+	}
 }
 
 static void map_ram(void)

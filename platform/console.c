@@ -36,6 +36,12 @@ void console_enable_lock(void)
 	locking = true;
 }
 
+void console_emergency(void)
+{
+	locking = false;
+	console_init_early();
+}
+
 const struct plat_uart *console_uart(void)
 {
 	return &uart;

@@ -25,6 +25,14 @@ void console_use(const struct plat_uart *uart);
 /** Turns on the lock between CPUs; exclusives need the MMU on. */
 void console_enable_lock(void);
 
+/**
+ * For a fault report that faulted itself (most likely in the UART, maybe
+ * with the console lock held by this very CPU): back to the board's UART,
+ * and no lock from now on, since waiting for it could be waiting forever.
+ * Lines of different CPUs may then mix.
+ */
+void console_emergency(void);
+
 /** The UART in use (for mapping it). */
 const struct plat_uart *console_uart(void);
 

@@ -390,3 +390,23 @@ def test_reserved_too_many(qemu, tmp_path):
     q = boot_inputs(qemu, dtb.path)
     refused(q, r"^partita: error: fdt: more than 32 reserved regions \(a /memreserve/ entry at "
                r"0x52000000 is one too many\); Partita cannot keep track of them all$")
+
+
+MEMORY_CASES = [
+    # (the extra bank, what the line must say)
+    (0x100000000, r"RAM 0x100000000-0x10fffffff from the memory nodes is not there: reading "
+                  r"0x100000000 aborts; stopping"),
+    (0x1000000000000, r"cannot map RAM 0x1000000000000-0x100000fffffff at EL2 \(beyond the "
+                      r"48-bit EL2 map, or out of table pages\); stopping"),
+]
+
+
+@pytest.mark.parametrize("base,why", MEMORY_CASES, ids=["absent", "beyond-el2-map"])
+def test_memory_not_there(qemu, tmp_path, base, why):
+    """A memory node claiming RAM the machine does not have (QEMU has 1 GiB): refused
+    at boot, not found later by a fault at EL2 (or a panic) when memory is used."""
+    dtb = Dtb(tmp_path)
+    dtb.add_source(f'memory@{base:x} {{ device_type = "memory"; '
+                   f'reg = <0x{base >> 32:x} 0x{base & 0xffffffff:x} 0x0 0x10000000>; }};')
+    q = boot_inputs(qemu, dtb.path)
+    refused(q, rf"^partita: error: memory: {why}$")
