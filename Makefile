@@ -115,8 +115,9 @@ run: $(BUILD)/partita.bin
 include guests/test/guests.mk
 include bench/bench.mk
 include tests/unit/unit.mk
+include tests/system/system.mk
 
-check: $(BUILD)/partita.bin guests unit-build
+check: $(BUILD)/partita.bin guests unit-build system-build
 	$(Q)BUILD=$(BUILD) scripts/check.sh
 
 clean:

@@ -7,6 +7,8 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "arch/probe.h"
+#include "board.h"
 #include "boot/boot.h"
 #include "core/panic.h"
 #include "core/percpu.h"
@@ -23,7 +25,7 @@
 #define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
 
-extern char __image_start[], __image_end[];
+extern char __image_start[], __image_end[], __file_end[];
 
 static struct platform plat;
 
@@ -33,12 +35,36 @@ static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
 }
 
 /*
+ * Reads a word of every page of [base, base+size), which is mapped: a page
+ * with no memory behind it aborts, and the fault-catching read turns that
+ * into an answer. Returns true, or false with the first such page in *bad.
+ */
+static bool readable(u64 base, u64 size, u64 *bad)
+{
+	u64 a;
+	u32 v;
+
+	for (a = ALIGN_DOWN(base, PAGE_SIZE); a < base + size; a += PAGE_SIZE) {
+		if (!arch_probe_read32(a, &v)) {
+			*bad = a;
+			return false;
+		}
+	}
+	return true;
+}
+
+/*
  * Maps the blob the loader passed and returns how many bytes of it may be
- * read, or 0 after saying why there is no usable blob at all.
+ * read, or 0 after saying why there is no usable blob at all. Nothing says
+ * where RAM is before the blob is read, so x0 is checked in steps: not in
+ * the board's device space, mappable at EL2, and then read with loads that
+ * survive an external abort, first the header, then every page of the
+ * size the header claims. Whether the blob lies in the RAM it describes is
+ * checked once its memory nodes are known (platform_check_placement).
  */
 static u64 map_fdt(void *fdt)
 {
-	u64 base = (u64)fdt, size = PAGE_SIZE;
+	u64 base = (u64)fdt, size = PAGE_SIZE, bad;
 	u64 image = (u64)__image_start, image_size = ((u64)__image_end - (u64)__image_start);
 
 	if (!base || !IS_ALIGNED(base, 8)) {
@@ -47,13 +73,28 @@ static u64 map_fdt(void *fdt)
 			base);
 		return 0;
 	}
+	if (base < BOARD_RAM_BASE) {
+		log_err("no device tree: x0 at entry (0x%lx) is below " BOARD_NAME "'s RAM at "
+			"0x%lx, among its devices",
+			base, BOARD_RAM_BASE);
+		return 0;
+	}
 	if (overlaps(base, PAGE_SIZE, image, image_size)) {
 		log_err("no device tree: x0 at entry (0x%lx) points into Partita's own image",
 			base);
 		return 0;
 	}
-	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA))
+	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA)) {
+		log_err("no device tree: x0 at entry (0x%lx) is beyond the addresses EL2 can map",
+			base);
 		return 0;
+	}
+	if (!readable(base, sizeof(struct fdt_header), &bad)) {
+		log_err("no device tree: x0 at entry (0x%lx): reading 0x%lx aborts, there is no "
+			"memory there",
+			base, bad);
+		return 0;
+	}
 	if (fdt_magic(fdt) == FDT_MAGIC)
 		size = MIN(MAX(fdt_totalsize(fdt), PAGE_SIZE), FDT_MAX_SIZE);
 	if (overlaps(base, size, image, image_size)) {
@@ -61,9 +102,41 @@ static u64 map_fdt(void *fdt)
 			size);
 		return 0;
 	}
-	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA))
+	if (hyp_map(pa_init(base), size, HYP_MEM_RODATA)) {
+		log_err("device tree at 0x%lx: its %lu bytes run beyond the addresses EL2 can map",
+			base, size);
 		return 0;
+	}
+	if (!readable(base, size, &bad)) {
+		log_err("device tree at 0x%lx (x0 at entry): its header says %lu bytes, but "
+			"reading 0x%lx aborts: it runs past memory",
+			base, size, bad);
+		return 0;
+	}
 	return size;
+}
+
+/*
+ * Whether the RAM [b, e) the memory nodes claim (mapped) is there: its
+ * first and last page and one page in every 2 MiB are read with
+ * fault-catching loads, so a node that claims absent RAM is refused at boot
+ * rather than found when a VM's memory is zeroed at EL2. A hole smaller
+ * than 2 MiB inside a range is not seen.
+ */
+static bool ram_there(u64 b, u64 e, u64 *bad)
+{
+	u64 a = ALIGN_DOWN(b, PAGE_SIZE), last = ALIGN_DOWN(e - 1, PAGE_SIZE);
+	u32 v;
+
+	for (;;) {
+		if (!arch_probe_read32(a, &v)) {
+			*bad = a;
+			return false;
+		}
+		if (a == last)
+			return true;
+		a = MIN(ALIGN_DOWN(a, SZ_2M) + SZ_2M, last);
+	}
 }
 
 /*
@@ -73,6 +146,8 @@ static u64 map_fdt(void *fdt)
  */
 static void map_ram_range(u64 b, u64 e, unsigned int h)
 {
+	u64 bad;
+
 	for (; h < plat.reserved_count + 1; h++) {
 		u64 hb, he;
 
@@ -93,8 +168,18 @@ static void map_ram_range(u64 b, u64 e, unsigned int h)
 			return;
 		}
 	}
-	if (hyp_map(pa_init(b), e - b, HYP_MEM_RW))
-		panic("cannot map RAM 0x%lx-0x%lx at EL2", b, e - 1);
+	if (hyp_map(pa_init(b), e - b, HYP_MEM_RW)) {
+		log_err("memory: cannot map RAM 0x%lx-0x%lx at EL2 (beyond the 48-bit EL2 map, or "
+			"out of table pages); stopping",
+			b, e - 1);
+		cpu_park();
+	}
+	if (!ram_there(b, e, &bad)) {
+		log_err("memory: RAM 0x%lx-0x%lx from the memory nodes is not there: reading 0x%lx "
+			"aborts; stopping",
+			b, e - 1, bad);
+		cpu_park();
+	}
 }
 
 static void map_ram(void)
@@ -122,19 +207,33 @@ static void map_devices(void)
 		panic("cannot map the console UART at EL2");
 }
 
+/*
+ * Gives every page of RAM that is not Partita, the FDT, the initrd or
+ * reserved to the allocator. A range the allocator cannot record would
+ * leave one of those pages free for a VM, so a full table stops the boot.
+ */
 static void init_palloc(void)
 {
 	unsigned int i;
+	int err = 0;
 
 	palloc_reset();
 	for (i = 0; i < plat.mem_count; i++)
-		palloc_add(pa_init(plat.mem[i].base), plat.mem[i].size);
-	palloc_exclude(pa_init((u64)__image_start), ((u64)__image_end - (u64)__image_start));
-	palloc_exclude(pa_init(plat.fdt.base), plat.fdt.size);
+		err = err ?: palloc_add(pa_init(plat.mem[i].base), plat.mem[i].size);
+	err = err
+		      ?: palloc_exclude(pa_init((u64)__image_start),
+					((u64)__image_end - (u64)__image_start));
+	err = err ?: palloc_exclude(pa_init(plat.fdt.base), plat.fdt.size);
 	if (plat.has_initrd)
-		palloc_exclude(pa_init(plat.initrd.base), plat.initrd.size);
+		err = err ?: palloc_exclude(pa_init(plat.initrd.base), plat.initrd.size);
 	for (i = 0; i < plat.reserved_count; i++)
-		palloc_exclude(pa_init(plat.reserved[i].base), plat.reserved[i].size);
+		err = err ?: palloc_exclude(pa_init(plat.reserved[i].base), plat.reserved[i].size);
+	if (err) {
+		log_err("memory: the free memory is split into more than %d pieces, more than the "
+			"page allocator can track; stopping",
+			PALLOC_MAX_RANGES);
+		cpu_park();
+	}
 	hyp_mmu_use_palloc();
 }
 
@@ -222,6 +321,37 @@ static void selftest_el2_fault(void)
 	}
 }
 
+/*
+ * U-Boot's qemu_arm64 boot command passes "$ramdisk_addr_r:$filesize" even
+ * when fw_cfg had no initrd to load: $filesize is then still the size of
+ * the kernel it just loaded (Partita), and the range holds whatever was in
+ * RAM there. An initrd exactly as long as Partita's own file is that.
+ */
+static bool initrd_is_uboot_leftover(void)
+{
+	u64 file_size = (u64)__file_end - (u64)__image_start;
+
+	return plat.has_initrd && plat.initrd.size == file_size;
+}
+
+/* The boot loader's placement of the FDT and initrd, and the console UART's address. */
+static void check_boot_inputs(void)
+{
+	u64 image = (u64)__image_start, image_size = (u64)__image_end - image;
+
+	if (initrd_is_uboot_leftover()) {
+		log_info("initrd: 0x%lx-0x%lx is as long as Partita itself: U-Boot's $filesize "
+			 "left from loading Partita, with no initrd given; ignored",
+			 plat.initrd.base, plat.initrd.base + plat.initrd.size - 1);
+		plat.has_initrd = false;
+	}
+	if (platform_check_placement(&plat, image, image_size)) {
+		log_err("cannot continue with these boot inputs; stopping");
+		cpu_park();
+	}
+	platform_check_uart(&plat, image, image_size);
+}
+
 static void core_main_on_cpu_stack(void *arg)
 {
 	unsigned int boot_cpu = (unsigned int)(u64)arg, online;
@@ -257,6 +387,7 @@ void core_main(void *fdt)
 			"itself; the firmware must take PSCI calls by smc; stopping");
 		cpu_park();
 	}
+	check_boot_inputs();
 	boot_cpu = platform_cpu_index(&plat, mpidr);
 	if (boot_cpu < 0) {
 		log_err("fdt: the boot CPU (mpidr 0x%lx) is not in /cpus; stopping", mpidr);
@@ -267,7 +398,11 @@ void core_main(void *fdt)
 	if (hyp_map(pa_init(plat.fdt.base), plat.fdt.size, HYP_MEM_RODATA))
 		panic("cannot map the device tree at EL2");
 	map_devices();
-	console_use(&plat.uart);
+	if (plat.uart.kind != UART_NONE && !console_uart_present(&plat.uart))
+		log_warn("fdt: %s: no device answers at 0x%lx; keeping the built-in console",
+			 plat.uart.path, plat.uart.reg.base);
+	else
+		console_use(&plat.uart);
 	init_palloc();
 	report((unsigned int)boot_cpu);
 	boot_call_on_stack((u64)cpu_stacks[boot_cpu + 1], core_main_on_cpu_stack,

@@ -94,15 +94,28 @@ static const char *fault_status(u64 esr)
 	return "other fault";
 }
 
+/* Fault reports under way on each CPU (slot 0: a CPU not yet numbered), to catch one faulting. */
+static unsigned int reporting[PLAT_MAX_CPUS + 1];
+
 void hyp_exception(struct hyp_frame *f, unsigned int kind, unsigned int vector)
 {
 	static const char *const kinds[] = { "synchronous", "IRQ", "FIQ", "SError" };
 	static const char *const groups[] = { "EL2 with SP_EL0", "EL2", "a lower EL (AArch64)",
 					      "a lower EL (AArch32)" };
 	unsigned int ec = esr_ec(f->esr), i;
+	unsigned int depth = ++reporting[cpu_id() + 1];
 
-	log_err("cpu%d: unexpected %s exception from %s", cpu_id(), kinds[kind & 3],
-		groups[(vector >> 2) & 3]);
+	/*
+	 * A fault during this CPU's own report: the console is the likely
+	 * culprit. Report once more on the board's UART without the lock
+	 * (this CPU may hold it), and if even that faults, stop silently.
+	 */
+	if (depth > 2)
+		cpu_park();
+	if (depth == 2)
+		console_emergency();
+	log_err("cpu%d: unexpected %s exception from %s%s", cpu_id(), kinds[kind & 3],
+		groups[(vector >> 2) & 3], depth == 2 ? ", while reporting an earlier one" : "");
 	log_err("  ESR 0x%08lx: class 0x%02x %s, ISS 0x%07lx", f->esr, ec, ec_name(ec),
 		f->esr & ESR_ELx_ISS_MASK);
 	if (ec == ESR_ELx_EC_DABT_CUR || ec == ESR_ELx_EC_IABT_CUR || ec == ESR_ELx_EC_DABT_LOW ||

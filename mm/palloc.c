@@ -36,35 +36,44 @@ static int insert_at(unsigned int i, u64 base, u64 end)
 	return 0;
 }
 
-/* Inserts [base, end) in order, merging with touching neighbours. Overlaps are a caller bug. */
+/*
+ * Inserts [base, end) in order, merged with every range it overlaps or
+ * touches, so the table stays sorted and disjoint whatever the caller adds:
+ * a page added twice (a repeated memory node, a double free) is still one
+ * page, and palloc_exclude only ever has one copy of it to remove.
+ */
 static int add_locked(u64 base, u64 end)
 {
-	unsigned int i = 0;
+	unsigned int i = 0, j;
 
 	while (i < range_count && ranges[i].end < base)
 		i++;
-	if (i < range_count && ranges[i].end == base) {
-		ranges[i].end = end;
-		if (i + 1 < range_count && ranges[i + 1].base == end) {
-			ranges[i].end = ranges[i + 1].end;
-			remove_at(i + 1);
-		}
-		return 0;
+	for (j = i; j < range_count && ranges[j].base <= end; j++) {
+		base = MIN(base, ranges[j].base);
+		end = MAX(end, ranges[j].end);
 	}
-	if (i < range_count && ranges[i].base == end) {
-		ranges[i].base = base;
-		return 0;
-	}
-	return insert_at(i, base, end);
+	if (j == i)
+		return insert_at(i, base, end);
+	ranges[i].base = base;
+	ranges[i].end = end;
+	for (; j > i + 1; j--)
+		remove_at(i + 1);
+	return 0;
+}
+
+/* base + size, or the top of the address space when that wraps. */
+static u64 end_of(u64 base, u64 size)
+{
+	return size > ~0UL - base ? ~0UL : base + size;
 }
 
 int palloc_add(paddr_t base, u64 size)
 {
 	u64 b = ALIGN_UP(pa_addr(base), PAGE_SIZE);
-	u64 e = ALIGN_DOWN(pa_addr(base) + size, PAGE_SIZE);
+	u64 e = ALIGN_DOWN(end_of(pa_addr(base), size), PAGE_SIZE);
 	int err = 0;
 
-	if (e <= b)
+	if (b < pa_addr(base) || e <= b)
 		return 0;
 	spin_lock(&lock);
 	err = add_locked(b, e);
@@ -106,9 +115,11 @@ static int exclude_locked(u64 b, u64 e)
 int palloc_exclude(paddr_t base, u64 size)
 {
 	u64 b = ALIGN_DOWN(pa_addr(base), PAGE_SIZE);
-	u64 e = ALIGN_UP(pa_addr(base) + size, PAGE_SIZE);
+	u64 e = end_of(pa_addr(base), size);
 	int err;
 
+	/* A range reaching into the top page excludes up to the top, never wraps to 0. */
+	e = e > ALIGN_DOWN(~0UL, PAGE_SIZE) ? ~0UL : ALIGN_UP(e, PAGE_SIZE);
 	if (!size)
 		return 0;
 	spin_lock(&lock);

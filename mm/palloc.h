@@ -14,14 +14,17 @@
 void palloc_reset(void);
 
 /**
- * Adds [base, base+size) to the free memory, trimmed inward to whole pages.
+ * Adds [base, base+size) to the free memory, trimmed inward to whole pages
+ * (and cut at the top of the address space if it would wrap). Ranges that
+ * overlap what is already free merge with it: no page is ever free twice.
  * Returns 0, or -E_NOMEM when the range table is full.
  */
 int palloc_add(paddr_t base, u64 size);
 
 /**
- * Removes [base, base+size), widened outward to whole pages, from the free
- * memory wherever it overlaps. Returns 0, or -E_NOMEM when a split needs a
+ * Removes [base, base+size), widened outward to whole pages (up to the top
+ * of the address space if it would wrap), from the free memory wherever it
+ * overlaps, across as many free ranges as it spans. Returns 0, or -E_NOMEM when a split needs a
  * range slot and none is left.
  */
 int palloc_exclude(paddr_t base, u64 size);

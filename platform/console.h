@@ -7,11 +7,31 @@
 /** Selects the board's built-in UART; usable with the MMU off. */
 void console_init_early(void);
 
-/** Switches to the UART the FDT named. */
+/**
+ * Whether something answers at the registers of uart (mapped at EL2): a
+ * fault-catching read of its status register, so that a UART the FDT names
+ * but the machine lacks is found before the console uses it.
+ */
+bool console_uart_present(const struct plat_uart *uart);
+
+/**
+ * Switches to the UART the FDT named. Should that UART later refuse to
+ * take characters (a bounded wait in its driver times out), the console
+ * goes back to the board's UART with a line saying so, and if that one
+ * refuses too it drops all output rather than wait forever.
+ */
 void console_use(const struct plat_uart *uart);
 
 /** Turns on the lock between CPUs; exclusives need the MMU on. */
 void console_enable_lock(void);
+
+/**
+ * For a fault report that faulted itself (most likely in the UART, maybe
+ * with the console lock held by this very CPU): back to the board's UART,
+ * and no lock from now on, since waiting for it could be waiting forever.
+ * Lines of different CPUs may then mix.
+ */
+void console_emergency(void);
 
 /** Returns the UART in use (for mapping it); never NULL. */
 const struct plat_uart *console_uart(void);

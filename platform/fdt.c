@@ -44,8 +44,9 @@ static int translate(const void *fdt, int bus, u64 *addr)
 		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
 		u32 ca, pa, cs, stride;
 
+		/* Not -E_NOENT: that would read as "no such reg entry" to reg_at's callers. */
 		if (!r)
-			return -E_NOENT;
+			return -E_NOTSUPP;
 		ca = cells_of(fdt, bus, "#address-cells", 2);
 		cs = cells_of(fdt, bus, "#size-cells", 1);
 		pa = cells_of(fdt, parent, "#address-cells", 2);
@@ -100,12 +101,75 @@ static bool node_is(const void *fdt, int node, const char *prop, const char *val
 	return v && len > 0 && strnlen(v, (size_t)len) == strlen(value) && !strcmp(v, value);
 }
 
+/* The node's full path, for messages; its name alone if the path does not fit. */
+static const char *node_path(const void *fdt, int node, char *buf, int size)
+{
+	if (fdt_get_path(fdt, node, buf, size))
+		return fdt_get_name(fdt, node, NULL);
+	return buf;
+}
+
+/* Whether [base, base+size) ends beyond the top of the address space. */
+static bool wraps(u64 base, u64 size)
+{
+	return size > ~0UL - base;
+}
+
+static void remove_mem(struct platform *p, unsigned int i)
+{
+	for (; i + 1 < p->mem_count; i++)
+		p->mem[i] = p->mem[i + 1];
+	p->mem_count--;
+}
+
+/*
+ * Adds one memory range, keeping p->mem sorted and disjoint: a range that
+ * overlaps or repeats ones already found is merged with them (and said so),
+ * because everything after discovery (the EL2 map, the allocator, the
+ * initrd checks) counts on each byte of RAM being listed once.
+ */
+static void add_memory(struct platform *p, struct plat_range r, const char *node, int idx)
+{
+	u64 end = r.base + r.size;
+	unsigned int i;
+	bool merged = false;
+
+	for (i = 0; i < p->mem_count;) {
+		u64 b = p->mem[i].base, e = b + p->mem[i].size;
+
+		if (b < end && r.base < e) {
+			r.base = MIN(r.base, b);
+			end = MAX(end, e);
+			remove_mem(p, i);
+			merged = true;
+		} else {
+			i++;
+		}
+	}
+	r.size = end - r.base;
+	if (merged)
+		log_warn("fdt: %s: reg[%d] overlaps memory listed before; merged into "
+			 "0x%lx-0x%lx",
+			 node, idx, r.base, end - 1);
+	if (p->mem_count == PLAT_MAX_MEM) {
+		log_warn("fdt: more than %d memory ranges; ignoring %s reg[%d]", PLAT_MAX_MEM, node,
+			 idx);
+		return;
+	}
+	for (i = p->mem_count; i > 0 && p->mem[i - 1].base > r.base; i--)
+		p->mem[i] = p->mem[i - 1];
+	p->mem[i] = r;
+	p->mem_count++;
+}
+
 static int discover_memory(const void *fdt, struct platform *p)
 {
 	int node;
 
 	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
 	     node = fdt_next_node(fdt, node, NULL)) {
+		char path[PLAT_PATH_MAX];
+		const char *name;
 		struct plat_range r;
 		int i;
 
@@ -113,15 +177,18 @@ static int discover_memory(const void *fdt, struct platform *p)
 			continue;
 		if (fdt_getprop(fdt, node, "status", NULL) && !node_is(fdt, node, "status", "okay"))
 			continue;
+		name = node_path(fdt, node, path, sizeof(path));
 		for (i = 0; reg_at(fdt, node, i, &r) == 0; i++) {
 			if (!r.size)
 				continue;
-			if (p->mem_count == PLAT_MAX_MEM) {
-				log_warn("fdt: more than %d memory ranges; ignoring %s reg[%d]",
-					 PLAT_MAX_MEM, fdt_get_name(fdt, node, NULL), i);
-				continue;
+			if (wraps(r.base, r.size)) {
+				log_err("fdt: %s: reg[%d] (base 0x%lx, size 0x%lx) wraps around "
+					"the "
+					"end of the address space",
+					name, i, r.base, r.size);
+				return -E_INVAL;
 			}
-			p->mem[p->mem_count++] = r;
+			add_memory(p, r, name, i);
 		}
 	}
 	if (!p->mem_count) {
@@ -132,50 +199,71 @@ static int discover_memory(const void *fdt, struct platform *p)
 	return 0;
 }
 
-static void add_reserved(struct platform *p, u64 base, u64 size, bool no_map, const char *what)
+/*
+ * Records one reserved region. Returns 0, or -E_INVAL after one line when
+ * it cannot be kept: a region left out of the table would be handed out as
+ * free memory, so too many of them stop the boot instead.
+ */
+static int add_reserved(struct platform *p, u64 base, u64 size, bool no_map, const char *what)
 {
 	if (!size)
-		return;
+		return 0;
+	if (wraps(base, size)) {
+		log_err("fdt: %s (base 0x%lx, size 0x%lx) wraps around the end of the address "
+			"space",
+			what, base, size);
+		return -E_INVAL;
+	}
 	if (p->reserved_count == PLAT_MAX_RESERVED) {
-		log_warn("fdt: more than %d reserved regions; %s is treated as usable memory",
-			 PLAT_MAX_RESERVED, what);
-		return;
+		log_err("fdt: more than %d reserved regions (%s at 0x%lx is one too many); "
+			"Partita cannot keep track of them all",
+			PLAT_MAX_RESERVED, what, base);
+		return -E_INVAL;
 	}
 	p->reserved[p->reserved_count].base = base;
 	p->reserved[p->reserved_count].size = size;
 	p->reserved[p->reserved_count].no_map = no_map;
 	p->reserved_count++;
+	return 0;
 }
 
-static void discover_reserved(const void *fdt, struct platform *p)
+static int discover_reserved(const void *fdt, struct platform *p)
 {
-	int i, n = fdt_num_mem_rsv(fdt), rm, node;
+	int i, n = fdt_num_mem_rsv(fdt), rm, node, err;
 
 	for (i = 0; i < n; i++) {
 		u64 base, size;
 
-		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0)
-			add_reserved(p, base, size, false, "a /memreserve/ entry");
+		if (fdt_get_mem_rsv(fdt, i, &base, &size) == 0) {
+			err = add_reserved(p, base, size, false, "a /memreserve/ entry");
+			if (err)
+				return err;
+		}
 	}
 	rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
-		return;
+		return 0;
 	fdt_for_each_subnode (node, fdt, rm) {
+		char path[PLAT_PATH_MAX];
+		const char *name = node_path(fdt, node, path, sizeof(path));
 		struct plat_range r;
 		int j;
 
-		int err;
-
 		/* A node with only "size" asks the OS to allocate; nothing is fixed. */
-		for (j = 0; (err = reg_at(fdt, node, j, &r)) == 0; j++)
-			add_reserved(p, r.base, r.size,
-				     fdt_getprop(fdt, node, "no-map", NULL) != NULL,
-				     fdt_get_name(fdt, node, NULL));
-		if (err != -E_NOENT)
-			log_warn("fdt: /reserved-memory/%s: reg cannot be translated (%d); it is "
-				 "treated as usable memory",
-				 fdt_get_name(fdt, node, NULL), err);
+		for (j = 0; (err = reg_at(fdt, node, j, &r)) == 0; j++) {
+			err = add_reserved(p, r.base, r.size,
+					   fdt_getprop(fdt, node, "no-map", NULL) != NULL, name);
+			if (err)
+				return err;
+		}
+		if (err != -E_NOENT) {
+			log_err("fdt: %s: reg cannot be translated (%d), so the memory it reserves "
+				"is unknown",
+				name, err);
+			return -E_INVAL;
+		}
 	}
+	return 0;
 }
 
 static int discover_cpus(const void *fdt, struct platform *p)
@@ -345,10 +433,14 @@ static int discover_psci(const void *fdt, struct platform *p)
 	return 0;
 }
 
-/* Resolves stdout-path ("serial0:115200n8", an alias or a full path) to a node. */
+/*
+ * Resolves stdout-path ("serial0:115200n8", an alias or a full path) to a
+ * node. Returns it, -E_NOENT without a stdout-path, or -E_INVAL when the
+ * path or alias names no node (libfdt's own codes would collide with these).
+ */
 static int stdout_node(const void *fdt, char *path, size_t size)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len;
+	int chosen = fdt_path_offset(fdt, "/chosen"), len, node;
 	const char *v, *colon;
 	size_t n;
 
@@ -367,7 +459,9 @@ static int stdout_node(const void *fdt, char *path, size_t size)
 		n = size - 1;
 	memcpy(path, v, n);
 	path[n] = '\0';
-	return fdt_path_offset_namelen(fdt, v, (int)n);
+	/* libfdt resolves an alias (no leading '/') through /aliases itself. */
+	node = fdt_path_offset_namelen(fdt, v, (int)n);
+	return node < 0 ? -E_INVAL : node;
 }
 
 static void discover_uart(const void *fdt, struct platform *p)
@@ -379,9 +473,9 @@ static void discover_uart(const void *fdt, struct platform *p)
 		return;
 	}
 	if (node < 0) {
-		log_warn("fdt: /chosen/stdout-path \"%s\" names no node; keeping the built-in "
+		log_warn("fdt: /chosen/stdout-path \"%s\" names no node%s; keeping the built-in "
 			 "console",
-			 p->uart.path);
+			 p->uart.path, p->uart.path[0] == '/' ? "" : " (no such alias)");
 		return;
 	}
 	if (fdt_node_check_compatible(fdt, node, "arm,pl011") == 0) {
@@ -423,12 +517,12 @@ static int discover_initrd(const void *fdt, struct platform *p)
 	}
 	start = read_cells(s, (u32)ls / 4);
 	end = read_cells(e, (u32)le / 4);
-	if (end < start) {
-		log_err("fdt: /chosen: linux,initrd-end 0x%lx is below linux,initrd-start 0x%lx",
-			end, start);
+	if (end <= start) {
+		log_err("fdt: /chosen: linux,initrd-end 0x%lx is %s linux,initrd-start 0x%lx", end,
+			end < start ? "below" : "equal to", start);
 		return -E_INVAL;
 	}
-	p->has_initrd = end > start;
+	p->has_initrd = true;
 	p->initrd.base = start;
 	p->initrd.size = end - start;
 	return 0;
@@ -487,9 +581,10 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 		err = discover_psci(fdt, p);
 	if (!err)
 		err = discover_initrd(fdt, p);
+	if (!err)
+		err = discover_reserved(fdt, p);
 	if (err)
 		return err;
-	discover_reserved(fdt, p);
 	discover_uart(fdt, p);
 	return 0;
 }

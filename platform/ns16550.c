@@ -3,6 +3,7 @@
  * registers out and reg-io-width says whether they must be accessed as words.
  */
 #include "arch/mmio.h"
+#include "arch/probe.h"
 #include "platform/uart.h"
 
 #define UART_THR 0 /* transmit holding (write) */
@@ -28,11 +29,26 @@ static void reg_write(const struct plat_uart *u, unsigned int reg, u8 v)
 		mmio_write8(addr, v);
 }
 
-void ns16550_putc(const struct plat_uart *u, char c)
+bool ns16550_putc(const struct plat_uart *u, char c)
 {
-	while (!(reg_read(u, UART_LSR) & UART_LSR_THRE))
-		;
+	struct uart_wait w;
+
+	uart_wait_start(&w);
+	while (!(reg_read(u, UART_LSR) & UART_LSR_THRE)) {
+		if (uart_waited_too_long(&w))
+			return false;
+	}
 	reg_write(u, UART_THR, (u8)c);
+	return true;
+}
+
+bool ns16550_present(const struct plat_uart *u)
+{
+	/* A word-aligned read: with byte registers, LSR shares its word with MCR and MSR. */
+	u64 addr = ALIGN_DOWN(u->reg.base + ((u64)UART_LSR << u->reg_shift), 4);
+	u32 v;
+
+	return arch_probe_read32(addr, &v);
 }
 
 /** Returns the next received byte, or -1 when none is waiting. */

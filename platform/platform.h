@@ -103,10 +103,37 @@ struct platform {
 
 /**
  * Fills p from the FDT at fdt, of which at most max_size bytes may be read.
+ * Memory ranges come out sorted and disjoint (overlapping or repeated ones
+ * merged, with a warning); a range that wraps, more reserved regions than
+ * PLAT_MAX_RESERVED, an untranslatable reserved reg, or an empty or
+ * inverted initrd range are refused.
  * Returns 0, or -E_INVAL after logging one line that says what is wrong and
  * where. Warnings (a missing stdout-path, extra CPUs) are logged, not failed.
  */
 int platform_discover(const void *fdt, u64 max_size, struct platform *p);
+
+/**
+ * Whether [base, base+size) lies wholly inside the RAM of p (whose memory
+ * ranges platform_discover left sorted and disjoint). False for an empty or
+ * wrapping range.
+ */
+bool platform_in_ram(const struct platform *p, u64 base, u64 size);
+
+/**
+ * Checks where the boot loader placed the device tree and the initrd: the
+ * device tree must lie inside RAM; the initrd inside RAM and clear of
+ * Partita's image [image_base, image_base+image_size), of the device tree
+ * and of every no-map reserved region. Returns 0, or -E_INVAL after one
+ * error line naming the range and what it runs into.
+ */
+int platform_check_placement(const struct platform *p, u64 image_base, u64 image_size);
+
+/**
+ * Drops the console UART the FDT named (so the board's own stays in use),
+ * with a warning line, when its reg overlaps RAM or Partita's image: that
+ * is memory, and writing to it as a UART would corrupt it.
+ */
+void platform_check_uart(struct platform *p, u64 image_base, u64 image_size);
 
 /** Total bytes of RAM described by the memory nodes. */
 u64 platform_mem_total(const struct platform *p);

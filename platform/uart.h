@@ -2,18 +2,72 @@
 #ifndef PLATFORM_UART_H
 #define PLATFORM_UART_H
 
+#include "arch/sysreg.h"
 #include "platform/platform.h"
 
-/** Sends c on a PL011, waiting while its transmit FIFO is full. */
-void pl011_putc(const struct plat_uart *u, char c);
+/*
+ * How long a transmitter may stay full before Partita stops waiting for it:
+ * far longer than a character takes at any baud rate, short enough that a
+ * broken UART cannot hang the hypervisor (or its fault report).
+ */
+#define UART_TX_TIMEOUT_US 20000
+/* Polls before the timeout counts, in case the counter does not run (CNTFRQ unset). */
+#define UART_TX_MIN_POLLS 100000
+
+/** A bounded wait: call uart_wait_start, then uart_waited_too_long on each poll. */
+struct uart_wait {
+	u64 start;
+	u64 ticks;
+	unsigned int polls;
+};
+
+/** Starts a bounded wait: notes the time and how many ticks it may last. */
+static inline void uart_wait_start(struct uart_wait *w)
+{
+	w->start = counter_read();
+	w->ticks = counter_freq() / (1000000 / UART_TX_TIMEOUT_US);
+	w->polls = 0;
+}
+
+/**
+ * Returns true once the wait began by uart_wait_start() has lasted longer than
+ * UART_TX_TIMEOUT_US (and at least UART_TX_MIN_POLLS polls).
+ */
+static inline bool uart_waited_too_long(struct uart_wait *w)
+{
+	if (w->polls < UART_TX_MIN_POLLS) {
+		w->polls++;
+		return false;
+	}
+	return counter_read() - w->start > w->ticks;
+}
+
+/**
+ * Sends c, waiting for room in the transmitter for at most
+ * UART_TX_TIMEOUT_US. Returns false (c not sent) when the UART never made
+ * room: it is broken or not a UART at all.
+ */
+bool pl011_putc(const struct plat_uart *u, char c);
 
 /** Returns the next byte a PL011 received, or -1 when none is waiting. */
 int pl011_getc(const struct plat_uart *u);
 
-/** Sends c on a 16550, waiting until its transmit holding register is empty. */
-void ns16550_putc(const struct plat_uart *u, char c);
+/**
+ * Whether a PL011 answers at u's address: reads its flag register with a
+ * fault-catching load (arch/probe.h). Needs u mapped at EL2.
+ */
+bool pl011_present(const struct plat_uart *u);
+
+/** As pl011_putc, for a 16550: false when the transmitter never empties. */
+bool ns16550_putc(const struct plat_uart *u, char c);
 
 /** Returns the next byte a 16550 received, or -1 when none is waiting. */
 int ns16550_getc(const struct plat_uart *u);
+
+/**
+ * Returns whether a 16550 answers at u's address, as pl011_present, reading
+ * the word that holds the line status register.
+ */
+bool ns16550_present(const struct plat_uart *u);
 
 #endif

@@ -54,6 +54,24 @@ hyp_vectors:
 /* x0 = kind, x1 = vector; the frame holds the interrupted x0 and x1 already. */
 hyp_save_and_report:
 	store_x2_to_x29
+	/*
+	 * A synchronous fault on the probing load (arch/probe.S) is expected:
+	 * resume at its fixup, which returns false, instead of reporting it.
+	 */
+	cbnz	x0, 1f
+	mrs	x2, elr_el2
+	adrp	x3, arch_probe_load
+	add	x3, x3, :lo12:arch_probe_load
+	cmp	x2, x3
+	b.ne	1f
+	adrp	x3, arch_probe_fixup
+	add	x3, x3, :lo12:arch_probe_fixup
+	msr	elr_el2, x3
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x0, x1, [sp]
+	add	sp, sp, #HYP_FRAME_SIZE
+	eret
+1:
 	add	x2, sp, #HYP_FRAME_SIZE
 	stp	x30, x2, [sp, #16 * 15]
 	mrs	x2, elr_el2

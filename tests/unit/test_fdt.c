@@ -471,6 +471,199 @@ static void test_cpu_index(void **state)
 	assert_int_equal(platform_cpu_index(&plat, 0x100), -1);
 }
 
+/* A memory range that runs past the top of the address space is refused, naming the node. */
+static void test_memory_wrap_refused(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("memory-wrap"), "/memory@fffffffffffff000", "reg[0]", "wraps");
+}
+
+/*
+ * Repeated and overlapping memory ranges are merged, with a warning naming
+ * the node: the machine has 1.25 GiB, listed once, however often it is told.
+ */
+static void test_memory_overlap_merged(void **state)
+{
+	(void)state;
+	expect_discovered("memory-overlap");
+	assert_int_equal(plat.mem_count, 2);
+	assert_range(&plat.mem[0], 0x40000000, 0x50000000);
+	assert_range(&plat.mem[1], 0x100000000, 0x20000000);
+	assert_int_equal(platform_mem_total(&plat), 0x70000000);
+	EXPECT_WARNED("/memory@40000000", "reg[1]", "merged");
+	EXPECT_WARNED("/memory-again@40000000", "merged");
+	EXPECT_WARNED("/memory@70000000", "merged", "0x40000000-0x8fffffff");
+}
+
+/* More reserved regions than the table holds: refused, never treated as free memory. */
+static void test_reserved_too_many_refused(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("reserved-too-many"), "more than 32 reserved regions",
+		       "/memreserve/", "0x40200000");
+}
+
+/* A reserved region whose reg cannot be translated is refused, naming it. */
+static void test_reserved_untranslatable_refused(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("reserved-no-ranges"), "/reserved-memory/secmon@40200000",
+		       "translated");
+}
+
+/* linux,initrd-end equal to linux,initrd-start is an empty initrd: refused. */
+static void test_initrd_empty_refused(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("initrd-empty"), "linux,initrd-end", "equal to");
+}
+
+/* stdout-path through an alias with options ("serial7:115200n8") finds the PL011. */
+static void test_stdout_alias(void **state)
+{
+	(void)state;
+	expect_discovered("stdout-alias");
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	assert_range(&plat.uart.reg, 0x09000000, 0x1000);
+	assert_string_equal(plat.uart.path, "serial7");
+}
+
+/* An alias that does not exist: a warning that says so, and the built-in console. */
+static void test_stdout_missing_alias(void **state)
+{
+	(void)state;
+	expect_discovered("stdout-no-alias");
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("stdout-path", "\"serial3\"", "no such alias");
+	assert_false(log_capture_has(LOG_WARN, "no /chosen/stdout-path", NULL));
+}
+
+/* A full path to a node that does not exist: a warning naming it. */
+static void test_stdout_missing_node(void **state)
+{
+	(void)state;
+	expect_discovered("stdout-missing-node");
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("stdout-path", "\"/pl011@1c090000\"", "names no node");
+}
+
+/* A UART whose reg lies in RAM or in Partita's image is not used as the console. */
+static void test_stdout_reg_in_ram(void **state)
+{
+	(void)state;
+	expect_discovered("stdout-in-ram");
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	platform_check_uart(&plat, 0x48000000, 0x100000);
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("/pl011@40010000", "0x40010000-0x40010fff", "RAM");
+
+	expect_discovered("virt-gicv3");
+	plat.mem_count = 0; /* the UART is not in RAM, but Partita is loaded over it */
+	platform_check_uart(&plat, 0x09000000, 0x100000);
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("0x9000000-0x9000fff", "Partita");
+
+	expect_discovered("virt-gicv3");
+	platform_check_uart(&plat, 0x40200000, 0x100000);
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	assert_int_equal(log_capture_count(LOG_WARN), 0);
+}
+
+#define IMAGE 0x40200000UL
+#define IMAGE_SIZE 0x100000UL
+
+/*
+ * Discovers name, then pretends the blob sat at fdt_base (the host buffer's
+ * address means nothing) and checks the placement against an image at IMAGE.
+ */
+static int placement(const char *name, u64 fdt_base)
+{
+	expect_discovered(name);
+	plat.fdt.base = fdt_base;
+	log_capture_reset();
+	return platform_check_placement(&plat, IMAGE, IMAGE_SIZE);
+}
+
+/* QEMU's layout (image at 0x40200000, FDT at 0x48000000, initrd above) is accepted. */
+static void test_placement_ok(void **state)
+{
+	(void)state;
+	assert_int_equal(placement("virt-gicv3", 0x48000000), 0);
+	assert_int_equal(log_capture_count(LOG_ERROR), 0);
+	/* An initrd across two touching banks is in RAM. */
+	plat.mem[0].size = 0x10000000;
+	plat.mem[1].base = 0x50000000;
+	plat.mem[1].size = 0x30000000;
+	plat.mem_count = 2;
+	plat.initrd.base = 0x4ff00000;
+	assert_int_equal(platform_check_placement(&plat, IMAGE, IMAGE_SIZE), 0);
+}
+
+/* A device tree whose totalsize runs past the end of RAM is refused. */
+static void test_placement_fdt_past_ram(void **state)
+{
+	(void)state;
+	u64 size;
+
+	expect_discovered("virt-gicv3");
+	size = plat.fdt.size;
+	assert_true(size > 16);
+	EXPECT_REFUSED(placement("virt-gicv3", 0x80000000 - size + 8), "device tree",
+		       "not inside the RAM");
+	EXPECT_REFUSED(placement("virt-gicv3", 0x20000000), "device tree", "0x20000000");
+}
+
+/* An initrd over Partita's image, over the FDT, or over a no-map region is refused. */
+static void test_placement_initrd_overlaps(void **state)
+{
+	(void)state;
+	assert_int_equal(placement("virt-gicv3", 0x48000000), 0);
+	plat.initrd.base = IMAGE + IMAGE_SIZE - 0x1000;
+	log_capture_reset();
+	EXPECT_REFUSED(platform_check_placement(&plat, IMAGE, IMAGE_SIZE), "initrd 0x402ff000",
+		       "Partita's own image at 0x40200000-0x402fffff");
+
+	EXPECT_REFUSED(placement("virt-gicv3", 0x48200000 + 0x800000 - 0x1000), "initrd",
+		       "device tree");
+
+	assert_int_equal(placement("reserved", 0x48000000), 0);
+	plat.initrd.base = 0x40500000; /* inside secmon@40200000 (no-map) */
+	log_capture_reset();
+	EXPECT_REFUSED(platform_check_placement(&plat, 0x44000000, IMAGE_SIZE), "initrd",
+		       "no-map reserved region 0x40200000-0x405fffff");
+	plat.initrd.base = 0x41000000; /* over a reserved region that is mapped: fine */
+	assert_int_equal(platform_check_placement(&plat, 0x44000000, IMAGE_SIZE), 0);
+}
+
+/* An initrd outside RAM (here over the GIC) is refused, not copied in as a guest. */
+static void test_placement_initrd_outside_ram(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(placement("initrd-on-gic", 0x48000000), "initrd 0x8000000-0x800ffff",
+		       "not inside the RAM");
+	EXPECT_REFUSED(placement("initrd-on-gic", 0x48000000), "initrd");
+	plat.initrd.base = 0x7ff00000; /* runs past the end of the first bank */
+	plat.initrd.size = 0x200000;
+	log_capture_reset();
+	EXPECT_REFUSED(platform_check_placement(&plat, IMAGE, IMAGE_SIZE), "initrd 0x7ff00000",
+		       "not inside");
+}
+
+/* platform_in_ram: inside, across touching banks, past the end, empty, wrapping. */
+static void test_in_ram(void **state)
+{
+	(void)state;
+	expect_discovered("virt-gicv3");
+	assert_true(platform_in_ram(&plat, 0x40000000, 0x40000000));
+	assert_true(platform_in_ram(&plat, 0x100000000, 0x1000));
+	assert_false(platform_in_ram(&plat, 0x7ffff000, 0x2000));
+	assert_false(platform_in_ram(&plat, 0x40000000, 0));
+	assert_false(platform_in_ram(&plat, 0x100000000, ~0UL));
+	assert_false(platform_in_ram(&plat, 0x3ffff000, 0x2000));
+	plat.mem[1].base = 0x80000000; /* now touching the first bank */
+	assert_true(platform_in_ram(&plat, 0x7ffff000, 0x2000));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -502,6 +695,20 @@ int main(void)
 		cmocka_unit_test(test_extra_cpus_warned),
 		cmocka_unit_test(test_mem_total),
 		cmocka_unit_test(test_cpu_index),
+		cmocka_unit_test(test_memory_wrap_refused),
+		cmocka_unit_test(test_memory_overlap_merged),
+		cmocka_unit_test(test_reserved_too_many_refused),
+		cmocka_unit_test(test_reserved_untranslatable_refused),
+		cmocka_unit_test(test_initrd_empty_refused),
+		cmocka_unit_test(test_stdout_alias),
+		cmocka_unit_test(test_stdout_missing_alias),
+		cmocka_unit_test(test_stdout_missing_node),
+		cmocka_unit_test(test_stdout_reg_in_ram),
+		cmocka_unit_test(test_placement_ok),
+		cmocka_unit_test(test_placement_fdt_past_ram),
+		cmocka_unit_test(test_placement_initrd_overlaps),
+		cmocka_unit_test(test_placement_initrd_outside_ram),
+		cmocka_unit_test(test_in_ram),
 	};
 
 	return cmocka_run_group_tests_name("fdt", tests, NULL, NULL);

@@ -388,6 +388,97 @@ static void test_table_full_alloc_uses_later_range(void **state)
 	assert_int_equal(palloc_free_bytes(), 2 * SZ_2M + (PALLOC_MAX_RANGES - 2) * PG);
 }
 
+/* A range added twice is free once: the pages are not handed out twice. */
+static void test_add_repeated(void **state)
+{
+	static const struct range want[] = { { BANK, BANK + 16 * PG } };
+
+	(void)state;
+	add(BANK, 16 * PG);
+	add(BANK, 16 * PG);
+	expect_free_exactly(want, ARRAY_SIZE(want));
+}
+
+/* Overlapping ranges (either side, inside, bridging a gap) merge into their union. */
+static void test_add_overlapping(void **state)
+{
+	static const struct range want[] = { { BANK, BANK + 40 * PG },
+					     { BANK + 50 * PG, BANK + 60 * PG } };
+
+	(void)state;
+	add(BANK + 8 * PG, 8 * PG);
+	add(BANK + 4 * PG, 8 * PG); /* over the start */
+	add(BANK + 12 * PG, 8 * PG); /* over the end */
+	add(BANK + 6 * PG, 2 * PG); /* inside */
+	add(BANK + 30 * PG, 10 * PG);
+	add(BANK, 32 * PG); /* bridges both */
+	add(BANK + 50 * PG, 10 * PG);
+	expect_free_exactly(want, ARRAY_SIZE(want));
+}
+
+/*
+ * A repeated bank with an image excluded from its middle: the image is not
+ * free in any copy (this is how a repeated memory node once gave Partita's
+ * own image to a VM).
+ */
+static void test_exclude_from_repeated_bank(void **state)
+{
+	static const struct range want[] = { { BANK, BANK + 4 * PG },
+					     { BANK + 8 * PG, BANK + 16 * PG } };
+
+	(void)state;
+	add(BANK, 16 * PG);
+	add(BANK, 16 * PG);
+	add(BANK + 2 * PG, 4 * PG);
+	exclude(BANK + 4 * PG, 4 * PG);
+	expect_free_exactly(want, ARRAY_SIZE(want));
+}
+
+/* Freeing a range twice, or one that overlaps free memory, frees each page once. */
+static void test_double_free(void **state)
+{
+	static const struct range want[] = { { BANK, BANK + 8 * PG } };
+	u64 a;
+
+	(void)state;
+	add(BANK, 8 * PG);
+	a = alloc(4 * PG, PG);
+	release(a, 4 * PG);
+	release(a, 4 * PG);
+	release(BANK, 8 * PG);
+	expect_free_exactly(want, ARRAY_SIZE(want));
+}
+
+/* Excluding one range that spans many free ranges removes it from each. */
+static void test_exclude_across_many_ranges(void **state)
+{
+	static const struct range want[] = { { BANK, BANK + 2 * PG },
+					     { BANK + 40 * PG, BANK + 41 * PG } };
+
+	(void)state;
+	add_ranges(BANK, 11, 3); /* [0,3) [4,7) ... [40,43) */
+	add(BANK, 2 * PG); /* overlaps the first */
+	exclude(BANK + 2 * PG, 38 * PG);
+	exclude(BANK + 41 * PG, 2 * PG);
+	expect_free_exactly(want, ARRAY_SIZE(want));
+}
+
+/* Ranges whose end wraps past the top of the address space stop at the top. */
+static void test_wrapping_ranges(void **state)
+{
+	static const struct range want[] = { { BANK, BANK + 4 * PG } };
+	const u64 top = ALIGN_DOWN(~0UL, PG);
+
+	(void)state;
+	add(top - 3 * PG, 8 * PG); /* wraps: keeps the three whole pages below the top */
+	assert_int_equal(palloc_free_bytes(), 3 * PG);
+	add(~0UL - 10, 100); /* starts inside the top page: nothing */
+	assert_int_equal(palloc_free_bytes(), 3 * PG);
+	add(BANK, 16 * PG);
+	exclude(BANK + 4 * PG, ~0UL); /* wraps: everything above BANK + 4 pages */
+	expect_free_exactly(want, ARRAY_SIZE(want));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +501,12 @@ int main(void)
 		cmocka_unit_test_setup(test_table_full_exclude, reset),
 		cmocka_unit_test_setup(test_table_full_alloc_split, reset),
 		cmocka_unit_test_setup(test_table_full_alloc_uses_later_range, reset),
+		cmocka_unit_test_setup(test_add_repeated, reset),
+		cmocka_unit_test_setup(test_add_overlapping, reset),
+		cmocka_unit_test_setup(test_exclude_from_repeated_bank, reset),
+		cmocka_unit_test_setup(test_double_free, reset),
+		cmocka_unit_test_setup(test_exclude_across_many_ranges, reset),
+		cmocka_unit_test_setup(test_wrapping_ranges, reset),
 	};
 
 	return cmocka_run_group_tests_name("palloc", tests, NULL, NULL);

@@ -21,7 +21,7 @@ UNIT_TESTS := fmt fdt palloc pgtable string
 UNIT_TESTS += emul
 UNIT_SRCS_emul := vcpu/emul.c
 UNIT_SRCS_fmt := lib/fmt.c
-UNIT_SRCS_fdt := platform/fdt.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
+UNIT_SRCS_fdt := platform/fdt.c platform/layout.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
 UNIT_SRCS_palloc := mm/palloc.c
 UNIT_SRCS_pgtable := mm/pgtable.c
 UNIT_SRCS_string :=
@@ -67,6 +67,8 @@ $(UNIT_OUT)/obj/%.o: %.c
 
 # no-gic.dts leaves the timer's and UART's interrupts without a controller on purpose.
 $(UNIT_OUT)/dts/no-gic.dtb: HOST_DTC_FLAGS += -Wno-interrupts_property
+# memory-overlap.dts lists the same bank twice on purpose.
+$(UNIT_OUT)/dts/memory-overlap.dtb: HOST_DTC_FLAGS += -Wno-unique_unit_address
 
 $(UNIT_OUT)/dts/%.dtb: $(UNIT_DIR)/dts/%.dts $(wildcard $(UNIT_DIR)/dts/*.dtsi)
 	@mkdir -p $(dir $@)
