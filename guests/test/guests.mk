@@ -7,6 +7,8 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(TARGET_FLAGS) -ffreestanding -nostdinc \
 GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/guests/rt/rt.o \
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
+GUEST_NAMES += idregs
+GUEST_NAMES += resetstate
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments
