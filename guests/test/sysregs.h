@@ -55,9 +55,6 @@
 #define TPIDR2_EL0 s3_3_c13_c0_5
 #define DISR_EL1 s3_0_c12_c1_1
 #define ERRIDR_EL1 s3_0_c5_c3_0
-#define ERRSELR_EL1 s3_0_c5_c3_1
-#define ERXSTATUS_EL1 s3_0_c5_c4_2
-#define ERXMISC0_EL1 s3_0_c5_c5_0
 #define GCR_EL1 s3_0_c1_c0_6
 #define RGSR_EL1 s3_0_c1_c0_5
 #define TFSR_EL1 s3_0_c5_c6_0

@@ -11,7 +11,8 @@ import re
 
 import pytest
 
-from test_vcpu import ERROR, expect_pass, run_guest
+import qemu as qemu_mod
+from test_vcpu import ERROR, expect_pass, guest as guest_path, run_guest
 
 RESET_STATE = ["reset-state-first-boot", "reset-state-first-cpu-on", "reset-state-cpu-off-on",
                "reset-state-system-reset-vcpu0", "reset-state-system-reset-vcpu1",
@@ -24,3 +25,35 @@ def test_nothing_survives_a_vcpu_restart(boot, gic, cpu):
     q, out = run_guest(boot, "resetstate", gic=gic, cpu=cpu, smp=2)
     expect_pass(q, out, RESET_STATE)
     assert "resetstate: boot 2" in out and "resetstate: boot 3" not in out
+
+
+IDREGS = ["idregs-raz", "idregs-exception-levels", "idregs-parange", "idregs-aarch32",
+          "idregs-features-work"]
+
+
+@pytest.mark.parametrize("cpu,machine", [("cortex-a57", ""), ("cortex-a76", ""),
+                                         ("neoverse-n1", ""), ("max", ""), ("max", ",mte=on")])
+def test_id_registers_tell_the_truth(boot, cpu, machine):
+    q = boot(cpu=cpu, smp=1, extra=["-initrd", guest_path("idregs")] +
+             (["-M", f"virt,virtualization=on,gic-version=3{machine}"] if machine else []),
+             timeout=60, fail_on=ERROR)
+    if q.wait_exit() != 0:
+        q.fail("QEMU did not exit with status 0")
+    expect_pass(q, q.output, IDREGS)
+    if cpu == "max":
+        # MTE (with tag memory), LORegions, FEAT_CSV2_2 and EL2 are hidden.
+        assert "MTE2 advertised" not in q.output and "LOR advertised" not in q.output
+        assert "SME FA64 advertised" in q.output and "RAS advertised" in q.output
+
+
+def test_id_register_reads_are_quick(qemu, partita_bin):
+    """Under -icount shift=0 the guest counts instructions: a trapped ID read
+    costs about what the exit path's trapped ACTLR_EL1 read costs."""
+    q = qemu(qemu_mod.machine_args(smp=1) + ["-icount", "shift=0", "-kernel", partita_bin,
+                                             "-initrd", guest_path("idregs")], timeout=60)
+    assert q.wait_exit() == 0
+    m = re.search(r"^idregs: cost id (\d+) actlr (\d+)$", q.output, re.M)
+    assert m, "the guest did not report its costs"
+    idc, actlr = int(m.group(1)), int(m.group(2))
+    assert idc < 130 and idc <= actlr + 30, f"ID register read: {idc} instructions " \
+        f"(trapped ACTLR_EL1 read: {actlr})"
