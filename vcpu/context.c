@@ -17,6 +17,9 @@
 #define HFGITR_EL2 s3_4_c1_c1_6
 #define HDFGRTR_EL2 s3_4_c3_c1_4
 #define HDFGWTR_EL2 s3_4_c3_c1_5
+#define MPAM2_EL2 s3_4_c10_c5_0
+#define MPAM2_EL2_TRAPMPAM1EL1 BIT(48)
+#define MPAM2_EL2_TRAPMPAM0EL1 BIT(49)
 #define SMCR_EL2_FA64 BIT(31)
 #define SMCR_EL2_EZT0 BIT(30)
 #define ID_AA64SMFR0_EL1 s3_0_c0_c4_5
@@ -107,6 +110,14 @@ void context_init_cpu(void)
 		write_sysreg(HDFGRTR_EL2, 0);
 		write_sysreg(HDFGWTR_EL2, 0);
 	}
+	/*
+	 * MPAM is hidden from guests: trap its EL1 and EL0 registers.
+	 * MPAM2_EL2 resets to an UNKNOWN value; the boot protocol Partita
+	 * shares with Linux has EL3 leave it to EL2 (MPAM3_EL3.TRAPLOWER 0).
+	 * QEMU 7.2 has no MPAM: this is untested.
+	 */
+	if (ID_FIELD(pfr0, ID_AA64PFR0_MPAM_SHIFT) || ID_FIELD(pfr1, ID_AA64PFR1_MPAM_FRAC_SHIFT))
+		write_sysreg(MPAM2_EL2, MPAM2_EL2_TRAPMPAM1EL1 | MPAM2_EL2_TRAPMPAM0EL1);
 	/* AArch32 EL0 code may use every CP15 register class its EL1 allows. */
 	write_sysreg(hstr_el2, 0);
 	if (sme)
