@@ -9,10 +9,11 @@
 #include "sysregs.h"
 
 #define ID(crm, op2)                                                           \
-	case (crm) * 8 + (op2):                                                \
+	case (crm)*8 + (op2):                                                  \
 		__asm__ volatile("mrs %0, s3_0_c0_c" #crm "_" #op2 : "=r"(v)); \
 		break;
-#define ID_ROW(crm) ID(crm, 0) ID(crm, 1) ID(crm, 2) ID(crm, 3) ID(crm, 4) ID(crm, 5) ID(crm, 6) ID(crm, 7)
+#define ID_ROW(crm) \
+	ID(crm, 0) ID(crm, 1) ID(crm, 2) ID(crm, 3) ID(crm, 4) ID(crm, 5) ID(crm, 6) ID(crm, 7)
 
 /* The ID register op0 3, op1 0, CRn 0, CRm crm, op2 op2. */
 static u64 read_id(unsigned int crm, unsigned int op2)
@@ -35,8 +36,8 @@ static u64 read_id(unsigned int crm, unsigned int op2)
 
 /* Reserved encodings of the ID space: RAZ. */
 static const unsigned char reserved[][2] = {
-	{ 3, 3 }, { 3, 7 }, { 4, 3 }, { 4, 6 }, { 5, 3 }, { 5, 6 }, { 5, 7 }, { 6, 4 },
-	{ 6, 5 }, { 6, 6 }, { 6, 7 }, { 7, 5 }, { 7, 6 }, { 7, 7 },
+	{ 3, 3 }, { 3, 7 }, { 4, 3 }, { 4, 6 }, { 5, 3 }, { 5, 6 }, { 5, 7 },
+	{ 6, 4 }, { 6, 5 }, { 6, 6 }, { 6, 7 }, { 7, 5 }, { 7, 6 }, { 7, 7 },
 };
 
 static void whole_space(void)
@@ -50,8 +51,8 @@ static void whole_space(void)
 			bool ok = NO_EXCEPTION(a = read_id(crm, op2));
 
 			b = read_id(crm, op2);
-			check(ok && a == b, "idregs-raz", "c%u_%u: exception or unstable (0x%lx, 0x%lx)",
-			      crm, op2, a, b);
+			check(ok && a == b, "idregs-raz",
+			      "c%u_%u: exception or unstable (0x%lx, 0x%lx)", crm, op2, a, b);
 			print("idregs: c%u_%u 0x%lx", crm, op2, a);
 		}
 	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
@@ -102,13 +103,13 @@ static void aarch32(void)
 	verdict("idregs-aarch32");
 }
 
-#define FEATURE(name, shown, accesses)                                                      \
-	do {                                                                                \
-		if (shown) {                                                                \
-			print("idregs: %s advertised", name);                               \
-			check(NO_EXCEPTION(accesses), "idregs-features-work",                 \
-			      "%s is advertised but its registers UNDEF", name);           \
-		}                                                                           \
+#define FEATURE(name, shown, accesses)                                           \
+	do {                                                                     \
+		if (shown) {                                                     \
+			print("idregs: %s advertised", name);                    \
+			check(NO_EXCEPTION(accesses), "idregs-features-work",    \
+			      "%s is advertised but its registers UNDEF", name); \
+		}                                                                \
 	} while (0)
 
 /* Every advertised feature's registers work. */

@@ -8,14 +8,14 @@
 
 #include "rt.h"
 
-#define MRS_(reg)                                                \
-	({                                                       \
-		u64 __v;                                         \
+#define MRS_(reg)                                                        \
+	({                                                               \
+		u64 __v;                                                 \
 		__asm__ volatile("mrs %0, " #reg : "=r"(__v)::"memory"); \
-		__v;                                             \
+		__v;                                                     \
 	})
-#define MSR_(reg, val)                                                                     \
-	do {                                                                              \
+#define MSR_(reg, val)                                                                   \
+	do {                                                                             \
 		__asm__ volatile("msr " #reg ", %0\n isb" ::"r"((u64)(val)) : "memory"); \
 	} while (0)
 
@@ -24,14 +24,14 @@
 #define MSR(reg, val) MSR_(reg, val)
 
 /* Runs stmt with the exception handler armed; true if nothing was taken. */
-#define NO_EXCEPTION(stmt)                         \
-	({                                         \
+#define NO_EXCEPTION(stmt)                           \
+	({                                           \
 		struct exc_record *__r = exc_last(); \
-		u64 __before = __r->count;          \
-		expect_exception(0);               \
-		stmt;                              \
-		__r->armed = false;                \
-		__r->count == __before;            \
+		u64 __before = __r->count;           \
+		expect_exception(0);                 \
+		stmt;                                \
+		__r->armed = false;                  \
+		__r->count == __before;              \
 	})
 
 #define FIELD(reg, shift) (((reg) >> (shift)) & 0xfUL)

@@ -16,7 +16,7 @@ from test_vcpu import ERROR, expect_pass, guest as guest_path, run_guest
 
 RESET_STATE = ["reset-state-first-boot", "reset-state-first-cpu-on", "reset-state-cpu-off-on",
                "reset-state-system-reset-vcpu0", "reset-state-system-reset-vcpu1",
-               "reset-state-sequence"]
+               "reset-state-sequence", "reset-state-gic-frames-unreachable"]
 
 
 @pytest.mark.parametrize("gic,cpu", [(2, "cortex-a57"), (3, "cortex-a57"), (2, "max"),
