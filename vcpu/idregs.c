@@ -23,7 +23,7 @@ static const u64 keep[IDREGS_COUNT] = {
 	[IDX(1, 1)] = F(0) | F(8) | F(16) | F(28),
 	/* ID_DFR0_EL1: CopDbg, CopSDbg, MMapDbg, PerfMon (capped); no trace. */
 	[IDX(1, 2)] = F(0) | F(4) | F(8) | F(24),
-	/* ID_MMFR0-3_EL1, ID_ISAR0-5_EL1, ID_MMFR4_EL1, ID_ISAR6_EL1, MVFR0-2_EL1: AArch32 EL0. */
+	/* ID_MMFR0-3_EL1, ID_ISAR0-5_EL1, ID_ISAR6_EL1, MVFR0-2_EL1: AArch32 EL0. */
 	[IDX(1, 4)] = ~0UL,
 	[IDX(1, 5)] = ~0UL,
 	[IDX(1, 6)] = ~0UL,
@@ -34,7 +34,8 @@ static const u64 keep[IDREGS_COUNT] = {
 	[IDX(2, 3)] = ~0UL,
 	[IDX(2, 4)] = ~0UL,
 	[IDX(2, 5)] = ~0UL,
-	[IDX(2, 6)] = ~0UL,
+	/* ID_MMFR4_EL1: not XNX or EVT (EL2 features). */
+	[IDX(2, 6)] = ~0UL & ~F(8) & ~F(28),
 	[IDX(2, 7)] = ~0UL,
 	[IDX(3, 0)] = ~0UL,
 	[IDX(3, 1)] = ~0UL,
