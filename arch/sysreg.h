@@ -158,7 +158,6 @@ static inline void local_irq_disable(void)
 /* ID register fields */
 #define ID_AA64PFR0_SVE_SHIFT 32
 #define ID_AA64PFR0_RAS_SHIFT 28
-#define ID_AA64PFR0_GIC_SHIFT 24
 #define ID_AA64PFR0_AMU_SHIFT 44
 #define ID_AA64PFR0_MPAM_SHIFT 40
 #define ID_AA64PFR1_MPAM_FRAC_SHIFT 16
@@ -177,7 +176,6 @@ static inline void local_irq_disable(void)
 #define ID_AA64DFR0_PMSVER_SHIFT 32
 #define ID_AA64DFR0_TRACEFILT_SHIFT 40
 #define ID_AA64SMFR0_FA64 BIT(63)
-#define ID_AA64SMFR0_SMEVER_SHIFT 56
 #define ID_AA64PFR1_MTE_SHIFT 8
 #define ID_AA64MMFR1_LO_SHIFT 16
 #define ID_AA64MMFR1_PAN_SHIFT 20

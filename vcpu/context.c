@@ -80,10 +80,9 @@ void context_init_cpu(void)
 {
 	u64 mmfr0 = read_sysreg(id_aa64mmfr0_el1);
 	u64 pfr0 = read_sysreg(id_aa64pfr0_el1), pfr1 = read_sysreg(id_aa64pfr1_el1);
+	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
 	bool sme = ID_FIELD(pfr1, ID_AA64PFR1_SME_SHIFT) != 0;
 	bool sve = ID_FIELD(pfr0, ID_AA64PFR0_SVE_SHIFT) != 0;
-
-	u64 dfr0 = read_sysreg(id_aa64dfr0_el1);
 	/* Trace and activity monitors are hidden from guests (vcpu/idregs.c): trap them. */
 	u64 hidden = (ID_FIELD(dfr0, ID_AA64DFR0_TRACEVER_SHIFT) ? CPTR_EL2_TTA : 0) |
 		     (ID_FIELD(pfr0, ID_AA64PFR0_AMU_SHIFT) ? CPTR_EL2_TAM : 0);

@@ -2,8 +2,8 @@
 
 #include "arch/sysreg.h"
 #include "lib/log.h"
-#include "vcpu/idregs.h"
 #include "vcpu/exit.h"
+#include "vcpu/idregs.h"
 #include "vcpu/inject.h"
 
 /*
@@ -37,8 +37,9 @@ static bool idreg(struct vcpu *v, u64 reg, bool read, unsigned int rt)
 /*
  * RAS error records describe the physical machine, so HCR_EL2.TERR traps
  * them; the guest sees a RAS extension with no error record of its own
- * (ERRIDR_EL1.NUM 0), as the architecture allows: with no record selected
- * every ERX* register is RAZ/WI.
+ * (ERRIDR_EL1.NUM 0). With no record to select, ERRSELR_EL1 and the ERX*
+ * registers read as zero and ignore writes, one of the behaviours the
+ * architecture permits (QEMU chooses UNDEFINED for its own).
  */
 static bool ras_record(struct vcpu *v, u64 reg, bool read, unsigned int rt)
 {
