@@ -55,6 +55,12 @@ static void whole_space(void)
 			      "c%u_%u: exception or unstable (0x%lx, 0x%lx)", crm, op2, a, b);
 			print("idregs: c%u_%u 0x%lx", crm, op2, a);
 		}
+	/* They are read-only: a write is UNDEFINED (the CPU does not even trap it). */
+	check(!NO_EXCEPTION(__asm__ volatile("msr s3_0_c0_c4_0, xzr" ::
+						     : "memory")) &&
+		      ((exc_last()->esr >> 26) & 0x3f) == 0,
+	      "idregs-raz", "a write to ID_AA64PFR0_EL1 did not UNDEF (ESR 0x%lx)",
+	      exc_last()->esr);
 	for (i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
 		check(read_id(reserved[i][0], reserved[i][1]) == 0, "idregs-raz",
 		      "reserved c%u_%u reads 0x%lx", reserved[i][0], reserved[i][1],

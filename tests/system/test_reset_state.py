@@ -31,11 +31,13 @@ IDREGS = ["idregs-raz", "idregs-exception-levels", "idregs-parange", "idregs-aar
           "idregs-features-work"]
 
 
-@pytest.mark.parametrize("cpu,machine", [("cortex-a57", ""), ("cortex-a76", ""),
-                                         ("neoverse-n1", ""), ("max", ""), ("max", ",mte=on")])
-def test_id_registers_tell_the_truth(boot, cpu, machine):
-    q = boot(cpu=cpu, smp=1, extra=["-initrd", guest_path("idregs")] +
-             (["-M", f"virt,virtualization=on,gic-version=3{machine}"] if machine else []),
+@pytest.mark.parametrize("cpu,gic,machine", [("cortex-a57", 3, ""), ("cortex-a76", 3, ""),
+                                             ("neoverse-n1", 3, ""), ("max", 3, ""),
+                                             ("max", 3, ",mte=on"), ("max", 2, "")])
+def test_id_registers_tell_the_truth(boot, cpu, gic, machine):
+    # A second -M adds properties to the first (here: tag memory, so MTE is there).
+    q = boot(cpu=cpu, gic=gic, smp=1, extra=["-initrd", guest_path("idregs")] +
+             (["-M", f"virt,virtualization=on,gic-version={gic}{machine}"] if machine else []),
              timeout=60, fail_on=ERROR)
     if q.wait_exit() != 0:
         q.fail("QEMU did not exit with status 0")
@@ -44,6 +46,8 @@ def test_id_registers_tell_the_truth(boot, cpu, machine):
         # MTE (with tag memory), LORegions, FEAT_CSV2_2 and EL2 are hidden.
         assert "MTE2 advertised" not in q.output and "LOR advertised" not in q.output
         assert "SME FA64 advertised" in q.output and "RAS advertised" in q.output
+        # The GICv3 CPU interface only with a GICv3 host.
+        assert ("GICv3 CPU interface advertised" in q.output) == (gic == 3)
 
 
 def test_id_register_reads_are_quick(qemu, partita_bin):
