@@ -33,7 +33,7 @@ static void expect(const char *name, const char *reg, u64 got, u64 want)
 			*vr = MRS(dbgbvr##n##_el1); \
 			*cr = MRS(dbgbcr##n##_el1); \
 		}                                   \
-		break;
+		break
 #define WP(n)                                       \
 	case n:                                     \
 		if (write) {                        \
@@ -43,25 +43,49 @@ static void expect(const char *name, const char *reg, u64 got, u64 want)
 			*vr = MRS(dbgwvr##n##_el1); \
 			*cr = MRS(dbgwcr##n##_el1); \
 		}                                   \
-		break;
+		break
 
 static void breakpoint(unsigned int n, bool write, u64 *vr, u64 *cr)
 {
 	switch (n) {
-		BP(0)
-		BP(1)
-		BP(2) BP(3) BP(4) BP(5) BP(6) BP(7) BP(8) BP(9) BP(10) BP(11) BP(12) BP(13) BP(14)
-			BP(15)
+		BP(0);
+		BP(1);
+		BP(2);
+		BP(3);
+		BP(4);
+		BP(5);
+		BP(6);
+		BP(7);
+		BP(8);
+		BP(9);
+		BP(10);
+		BP(11);
+		BP(12);
+		BP(13);
+		BP(14);
+		BP(15);
 	}
 }
 
 static void watchpoint(unsigned int n, bool write, u64 *vr, u64 *cr)
 {
 	switch (n) {
-		WP(0)
-		WP(1)
-		WP(2) WP(3) WP(4) WP(5) WP(6) WP(7) WP(8) WP(9) WP(10) WP(11) WP(12) WP(13) WP(14)
-			WP(15)
+		WP(0);
+		WP(1);
+		WP(2);
+		WP(3);
+		WP(4);
+		WP(5);
+		WP(6);
+		WP(7);
+		WP(8);
+		WP(9);
+		WP(10);
+		WP(11);
+		WP(12);
+		WP(13);
+		WP(14);
+		WP(15);
 	}
 }
 
