@@ -19,10 +19,12 @@
 #define SMCR_EL1 s3_0_c1_c2_6
 #define TPIDR2_EL0 s3_3_c13_c0_5
 #define VDISR_EL2 s3_4_c12_c1_1
+#define ICH_HCR_EL2 s3_4_c12_c11_0
 #define ICH_VTR_EL2 s3_4_c12_c11_1
 #define ICH_VMCR_EL2 s3_4_c12_c11_7
 
 /* ICH_VTR_EL2 and ICH_VMCR_EL2 fields. */
+#define ICH_VTR_LISTREGS_MASK 0x1fUL
 #define ICH_VTR_PREBITS_SHIFT 26
 #define ICH_VMCR_VFIQEN BIT(3)
 #define ICH_VMCR_VBPR1_SHIFT 18
@@ -148,6 +150,36 @@ static void reset_debug(void)
 	write_sysreg(mdccint_el1, 0);
 }
 
+#define LR(n, reg)                    \
+	case n:                       \
+		write_sysreg(reg, 0); \
+		__attribute__((fallthrough))
+
+/* List registers 0 to last (ICH_LR<n>_EL2): no virtual interrupt pending or active. */
+static void reset_list_registers(u64 last)
+{
+	switch (last) {
+		LR(15, s3_4_c12_c13_7);
+		LR(14, s3_4_c12_c13_6);
+		LR(13, s3_4_c12_c13_5);
+		LR(12, s3_4_c12_c13_4);
+		LR(11, s3_4_c12_c13_3);
+		LR(10, s3_4_c12_c13_2);
+		LR(9, s3_4_c12_c13_1);
+		LR(8, s3_4_c12_c13_0);
+		LR(7, s3_4_c12_c12_7);
+		LR(6, s3_4_c12_c12_6);
+		LR(5, s3_4_c12_c12_5);
+		LR(4, s3_4_c12_c12_4);
+		LR(3, s3_4_c12_c12_3);
+		LR(2, s3_4_c12_c12_2);
+		LR(1, s3_4_c12_c12_1);
+		LR(0, s3_4_c12_c12_0);
+	default:
+		break;
+	}
+}
+
 /*
  * With GICv3 and HCR_EL2.IMO, the guest's ICC_* accesses reach the virtual
  * CPU interface, whose state is ICH_VMCR_EL2 and the active-priority
@@ -157,11 +189,20 @@ static void reset_debug(void)
  */
 static void reset_gic_cpuif(void)
 {
-	u64 prebits, bpr0;
+	u64 vtr, prebits, bpr0;
 
 	if (gic_version() != 3)
 		return;
-	prebits = ((read_sysreg(ICH_VTR_EL2) >> ICH_VTR_PREBITS_SHIFT) & 7) + 1;
+	/*
+	 * The virtual interface itself, its traps and its list registers reset
+	 * to UNKNOWN values: off, trapping nothing, nothing pending (no vGIC
+	 * uses them yet, and a later one must find no interrupt of an earlier
+	 * life).
+	 */
+	write_sysreg(ICH_HCR_EL2, 0);
+	vtr = read_sysreg(ICH_VTR_EL2);
+	reset_list_registers(vtr & ICH_VTR_LISTREGS_MASK);
+	prebits = ((vtr >> ICH_VTR_PREBITS_SHIFT) & 7) + 1;
 	bpr0 = 7 - prebits;
 	write_sysreg(ICH_VMCR_EL2, ICH_VMCR_VFIQEN | (bpr0 << ICH_VMCR_VBPR0_SHIFT) |
 					   ((bpr0 + 1) << ICH_VMCR_VBPR1_SHIFT));
