@@ -95,6 +95,8 @@ static void aarch32(void)
 {
 	u64 pfr0 = read_id(1, 0), pfr1 = read_id(1, 1), dfr0 = read_id(1, 2);
 
+	/* AArch32 EL0 is all a guest can run; the rest describes EL2 and EL3 it does not have. */
+
 	check(!FIELD(pfr0, 28) == !FIELD(PFR0, 28), "idregs-aarch32", "ID_PFR0_EL1.RAS 0x%lx",
 	      FIELD(pfr0, 28));
 	check(FIELD(pfr0, 16) <= 1, "idregs-aarch32", "ID_PFR0_EL1.CSV2 %lu: SCXTNUM is not there",
@@ -106,6 +108,8 @@ static void aarch32(void)
 	      "ID_PFR1_EL1 advertises AArch32 EL2 or EL3: 0x%lx", pfr1);
 	check(!FIELD(dfr0, 12) && !FIELD(dfr0, 16) && !FIELD(dfr0, 28), "idregs-aarch32",
 	      "ID_DFR0_EL1 advertises trace: 0x%lx", dfr0);
+	check(!FIELD(read_id(2, 6), 8) && !FIELD(read_id(2, 6), 28), "idregs-aarch32",
+	      "ID_MMFR4_EL1 advertises EL2's XNX or EVT: 0x%lx", read_id(2, 6));
 	verdict("idregs-aarch32");
 }
 
