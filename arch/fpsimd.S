@@ -14,3 +14,13 @@ fpsimd_zero:
 	msr	fpcr, xzr
 	msr	fpsr, xzr
 	ret
+
+	/* SVE's predicate registers and FFR, which no FP/SIMD write touches. */
+	.arch_extension sve
+	.globl	sve_zero_predicates
+sve_zero_predicates:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+	pfalse	p\n\().b
+	.endr
+	wrffr	p0.b
+	ret

@@ -13,4 +13,10 @@
  */
 void fpsimd_zero(bool sme);
 
+/**
+ * Zeroes SVE's P0-P15 and FFR. Only on a CPU with SVE, out of streaming
+ * mode (after fpsimd_zero()), with CPTR_EL2 not trapping SVE.
+ */
+void sve_zero_predicates(void);
+
 #endif

@@ -133,15 +133,20 @@ static inline void local_irq_disable(void)
 #define HCR_EL2_TERR BIT(36)
 #define HCR_EL2_APK BIT(40)
 #define HCR_EL2_API BIT(41)
+#define HCR_EL2_TID5 BIT(58)
 
 /* CPTR_EL2 (E2H == 0): bits 7:0, 9 and 13 are RES1; TZ (8) is RES1 without SVE, TSM (12) without SME. */
 #define CPTR_EL2_RES1 (GENMASK(7, 0) | BIT(9) | BIT(13))
 #define CPTR_EL2_TZ BIT(8)
 #define CPTR_EL2_TFP BIT(10)
 #define CPTR_EL2_TSM BIT(12)
+#define CPTR_EL2_TTA BIT(20)
+#define CPTR_EL2_TAM BIT(30)
 
 /* MDCR_EL2 */
 #define MDCR_EL2_HPMN_MASK 0x1fUL
+#define MDCR_EL2_TPMS BIT(14)
+#define MDCR_EL2_TTRF BIT(19)
 
 /* VTCR_EL2 */
 #define VTCR_EL2_T0SZ(bits) (64UL - (bits))
@@ -165,13 +170,24 @@ static inline void local_irq_disable(void)
 /* ID register fields */
 #define ID_AA64PFR0_SVE_SHIFT 32
 #define ID_AA64PFR0_RAS_SHIFT 28
+#define ID_AA64PFR0_AMU_SHIFT 44
+#define ID_AA64PFR0_MPAM_SHIFT 40
+#define ID_AA64PFR1_MPAM_FRAC_SHIFT 16
 #define ID_AA64PFR1_SME_SHIFT 24
 #define ID_AA64ISAR1_APA_SHIFT 4
 #define ID_AA64ISAR1_API_SHIFT 8
 #define ID_AA64ISAR1_GPA_SHIFT 24
 #define ID_AA64ISAR1_GPI_SHIFT 28
+#define ID_AA64ISAR2_GPA3_SHIFT 8
+#define ID_AA64ISAR2_APA3_SHIFT 12
 #define ID_AA64MMFR0_FGT_SHIFT 56
+#define ID_AA64DFR0_TRACEVER_SHIFT 4
 #define ID_AA64DFR0_PMUVER_SHIFT 8
+#define ID_AA64DFR0_BRPS_SHIFT 12
+#define ID_AA64DFR0_WRPS_SHIFT 20
+#define ID_AA64DFR0_PMSVER_SHIFT 32
+#define ID_AA64DFR0_TRACEFILT_SHIFT 40
+#define ID_AA64SMFR0_FA64 BIT(63)
 #define ID_AA64PFR1_MTE_SHIFT 8
 #define ID_AA64MMFR1_LO_SHIFT 16
 #define ID_AA64MMFR1_PAN_SHIFT 20
@@ -180,6 +196,9 @@ static inline void local_irq_disable(void)
 /* PMCR_EL0 */
 #define PMCR_EL0_N_SHIFT 11
 #define PMCR_EL0_N_MASK 0x1fUL
+#define PMCR_EL0_P BIT(1)
+#define PMCR_EL0_C BIT(2)
+#define PMCR_EL0_LC BIT(6)
 
 /* DAIF bits in SPSR */
 #define SPSR_D BIT(9)
@@ -204,6 +223,16 @@ static inline void local_irq_disable(void)
 #define SPSR_A32_IT_HI_SHIFT 10 /* IT[7:2] in bits 15:10 */
 #define SPSR_A32_IT_LO_SHIFT 25 /* IT[1:0] in bits 26:25 */
 #define SPSR_NZCV_SHIFT 28
+
+/** Returns whether pointer authentication exists, with any algorithm (QARMA5, IMPLEMENTATION DEFINED, QARMA3). */
+static inline bool cpu_has_pauth(void)
+{
+	u64 isar1 = read_sysreg(id_aa64isar1_el1), isar2 = read_sysreg(s3_0_c0_c6_2);
+
+	return ID_FIELD(isar1, ID_AA64ISAR1_APA_SHIFT) || ID_FIELD(isar1, ID_AA64ISAR1_API_SHIFT) ||
+	       ID_FIELD(isar1, ID_AA64ISAR1_GPA_SHIFT) || ID_FIELD(isar1, ID_AA64ISAR1_GPI_SHIFT) ||
+	       ID_FIELD(isar2, ID_AA64ISAR2_APA3_SHIFT) || ID_FIELD(isar2, ID_AA64ISAR2_GPA3_SHIFT);
+}
 
 /** The physical counter (CNTPCT_EL0), read after an ISB so that it is not read early. */
 static inline u64 counter_read(void)

@@ -199,3 +199,8 @@ void gic_eoi(u32 iar)
 		mmio_write32(cpuif + GICC_EOIR, iar);
 	}
 }
+
+unsigned int gic_version(void)
+{
+	return version;
+}

@@ -27,6 +27,13 @@ void gic_send_sgi(unsigned int cpu, unsigned int intid);
  */
 u32 gic_ack(u32 *intid);
 
+/**
+ * The host GIC's architecture version (2 or 3), once gic_init() has run;
+ * 0 before. With 3, EL1 reaches the GIC CPU interface through system
+ * registers (ICC_*, virtualized as ICV_* when HCR_EL2.IMO is set).
+ */
+unsigned int gic_version(void);
+
 /** Ends (drops priority and deactivates) an acknowledged interrupt. */
 void gic_eoi(u32 token);
 

@@ -3,6 +3,7 @@
 #include "arch/sysreg.h"
 #include "lib/log.h"
 #include "vcpu/exit.h"
+#include "vcpu/idregs.h"
 #include "vcpu/inject.h"
 
 /*
@@ -14,6 +15,40 @@ static bool actlr(struct vcpu *v, bool read, unsigned int rt)
 {
 	if (read)
 		vcpu_set_reg(v, rt, read_sysreg(actlr_el1));
+	return true;
+}
+
+/*
+ * The feature ID registers (HCR_EL2.TID3), AArch64 and AArch32 alike, read
+ * what vcpu/idregs.c filtered for this vCPU; the reserved encodings of the
+ * space read as zero, as the architecture has them. They are read-only: a
+ * write is UNDEFINED, and the CPU would not trap it here.
+ */
+static bool idreg(struct vcpu *v, u64 reg, bool read, unsigned int rt)
+{
+	unsigned int crm = SYS_ISS_CRM(reg);
+
+	if (!read || crm == 0)
+		return false;
+	vcpu_set_reg(v, rt, idregs_value(v, (crm - 1) * 8 + SYS_ISS_OP2(reg)));
+	return true;
+}
+
+/*
+ * RAS error records describe the physical machine, so HCR_EL2.TERR traps
+ * them; the guest sees a RAS extension with no error record of its own
+ * (ERRIDR_EL1.NUM 0). With no record to select, ERRSELR_EL1 and the ERX*
+ * registers read as zero and ignore writes, one of the behaviours the
+ * architecture permits (QEMU chooses UNDEFINED for its own).
+ */
+static bool ras_record(struct vcpu *v, u64 reg, bool read, unsigned int rt)
+{
+	unsigned int crm = SYS_ISS_CRM(reg);
+
+	if (crm < 3 || crm > 5)
+		return false;
+	if (read)
+		vcpu_set_reg(v, rt, 0);
 	return true;
 }
 
@@ -51,6 +86,10 @@ enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
 
 	if (reg == SYS_ACTLR_EL1)
 		done = actlr(v, read, rt);
+	else if ((reg & SYS_ISS_GROUP_MASK) == SYS_ID_GROUP)
+		done = idreg(v, reg, read, rt);
+	else if ((reg & SYS_ISS_GROUP_MASK) == SYS_ERR_GROUP)
+		done = ras_record(v, reg, read, rt);
 	if (done) {
 		vcpu_skip_instr(v, esr);
 		return VCPU_RUNS;

@@ -14,10 +14,20 @@
 
 #define SYS_ACTLR_EL1 SYS_ISS(3, 0, 1, 0, 1)
 
+/* Fields of a register encoding in the ISS. */
+#define SYS_ISS_CRM(iss) (((iss) >> 1) & 0xf)
+#define SYS_ISS_OP2(iss) (((iss) >> 17) & 0x7)
+/* Op0, Op1 and CRn only: a group of registers told apart by CRm and Op2. */
+#define SYS_ISS_GROUP_MASK SYS_ISS(3, 7, 15, 0, 0)
+
+/* The feature ID space trapped by HCR_EL2.TID3: op0 3, op1 0, CRn 0, CRm 1-7. */
+#define SYS_ID_GROUP SYS_ISS(3, 0, 0, 0, 0)
+/* RAS error records (ERRIDR_EL1 ... ERXMISC3_EL1), trapped by HCR_EL2.TERR: CRn 5, CRm 3-5. */
+#define SYS_ERR_GROUP SYS_ISS(3, 0, 5, 0, 0)
+
 /**
- * The exit handler for a trapped MSR or MRS (ESR_EL2.EC == 0x18): emulates
- * ACTLR_EL1, and injects an undefined instruction exception, with a warning,
- * for any other register.
+ * Handles a trapped MSR/MRS (esr is its ESR_EL2): emulates the registers
+ * Partita serves and injects UNDEF for any other. Always returns VCPU_RUNS.
  */
 enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr);
 

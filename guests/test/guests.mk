@@ -9,6 +9,8 @@ GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/gue
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
 GUEST_NAMES += console cpuoff
 GUEST_NAMES += emul
+GUEST_NAMES += idregs
+GUEST_NAMES += resetstate
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments
