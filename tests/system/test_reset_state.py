@@ -56,7 +56,7 @@ def test_id_register_reads_are_quick(qemu, partita_bin):
     q = qemu(qemu_mod.machine_args(smp=1) + ["-icount", "shift=0", "-kernel", partita_bin,
                                              "-initrd", guest_path("idregs")], timeout=60)
     assert q.wait_exit() == 0
-    m = re.search(r"^idregs: cost id (\d+) actlr (\d+)$", q.output, re.M)
+    m = re.search(r"^\[test0\] idregs: cost id (\d+) actlr (\d+)$", q.output, re.M)
     assert m, "the guest did not report its costs"
     idc, actlr = int(m.group(1)), int(m.group(2))
     assert idc < 130 and idc <= actlr + 30, f"ID register read: {idc} instructions " \
