@@ -132,7 +132,7 @@ static const char *size_str(char *buf, size_t size, u64 bytes)
  */
 static void log_no_memory(const char *vm, const char *what, u64 need, u64 align)
 {
-	char n[24], f[24], l[24];
+	char n[24], f[24], l[24], a[24];
 	u64 free = palloc_free_bytes();
 
 	size_str(n, sizeof(n), need);
@@ -140,9 +140,10 @@ static void log_no_memory(const char *vm, const char *what, u64 need, u64 align)
 	if (free < need)
 		log_err("vm %s: %s: cannot allocate %s: only %s free", vm, what, n, f);
 	else
-		log_err("vm %s: %s: cannot allocate %s: %s free, but split; the largest piece "
-			"(from a %lu KiB boundary) is %s",
-			vm, what, n, f, align >> 10, size_str(l, sizeof(l), palloc_largest(align)));
+		log_err("vm %s: %s: cannot allocate %s: %s free, but split; the largest %s-aligned "
+			"piece is %s",
+			vm, what, n, f, size_str(a, sizeof(a), align),
+			size_str(l, sizeof(l), palloc_largest(align)));
 }
 
 static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
