@@ -184,8 +184,10 @@ static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_image
 	/* All of it is copied into the guest: nothing of earlier use may remain. */
 	memset(img->dtb, 0, GUEST_FDT_MAX);
 	if (guest_fdt_build(cfg, img->dtb, GUEST_FDT_MAX)) {
-		log_err("vm %s: its device tree does not fit in %lu KiB (bootargs too long?)",
-			cfg->name, GUEST_FDT_MAX >> 10);
+		log_err("vm %s: its device tree, with %u vCPUs and %zu characters of bootargs, "
+			"does not fit in %lu KiB",
+			cfg->name, cfg->cpu_count, cfg->bootargs ? strlen(cfg->bootargs) : 0,
+			GUEST_FDT_MAX >> 10);
 		return -E_NOMEM;
 	}
 	(void)vm;

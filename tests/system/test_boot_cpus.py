@@ -212,3 +212,50 @@ def test_split_memory_is_told_apart(qemu):
     free, largest = int(m.group(1)), int(m.group(2))
     assert free >= 64 > largest, f"{free} MiB free, largest {largest} MiB"
     q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+
+
+def dtb_with_memreserve(tmp_path, base, size):
+    """QEMU's DTB (-smp 2, -m 1G) with a /memreserve/ entry: Partita hands out
+    none of that memory."""
+    dtb = qemu_dtb(tmp_path, 2)
+    dts = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dtb], capture_output=True,
+                         text=True, check=True, timeout=10).stdout
+    dts = dts.replace("/dts-v1/;", f"/dts-v1/;\n/memreserve/ {base:#x} {size:#x};", 1)
+    out = str(tmp_path / "reserved.dtb")
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", out], input=dts, text=True,
+                   check=True, timeout=10)
+    return out
+
+
+def test_too_little_memory_is_told_apart(boot, tmp_path):
+    """All RAM but its top 32 MiB reserved: the line says how little is free
+    (not split), and names the VM and its memory."""
+    dtb = dtb_with_memreserve(tmp_path, 0x40000000, 0x3e000000)
+    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", guest("mmio")])
+    m = q.expect(r"^partita: error: vm test0: memory: cannot allocate 64 MiB: only (\d+) MiB "
+                 r"free\s*$")
+    assert 0 < int(m.group(1)) < 64
+    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+
+
+def test_no_memory_for_stage2_tables_says_memory(boot, tmp_path):
+    """Every page reserved: the VM's first stage-2 table cannot be had, and the
+    line says it is memory that lacks, not a VMID (it used to say "no VMID or
+    memory left")."""
+    dtb = dtb_with_memreserve(tmp_path, 0x40000000, 0x40000000)
+    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", guest("mmio")])
+    q.wait_for(r"^partita: error: vm test0: stage-2 root table: cannot allocate \d+ KiB: only 0 "
+               r"KiB free\s*$")
+    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+    assert "VMID" not in q.output
+
+
+def test_no_memory_for_stage2_tables_of_ram(boot, tmp_path):
+    """Exactly the root table and the VM's 64 MiB are free: mapping that RAM
+    needs one more table page, and the line says so (it used to print
+    "stage-2 mapping failed (-2)")."""
+    dtb = dtb_with_memreserve(tmp_path, 0x40000000, 0x3bffe000)
+    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", guest("mmio")])
+    q.wait_for(r"^partita: error: vm test0: memory: stage-2 table: cannot allocate 4 KiB: only "
+               r"0 KiB free\s*$")
+    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
