@@ -132,18 +132,18 @@ static const char *size_str(char *buf, size_t size, u64 bytes)
  */
 static void log_no_memory(const char *vm, const char *what, u64 need, u64 align)
 {
-	char n[24], f[24], l[24], a[24];
 	u64 free = palloc_free_bytes();
+	char str[4][24]; /* need, free, align, largest */
 
-	size_str(n, sizeof(n), need);
-	size_str(f, sizeof(f), free);
+	size_str(str[0], sizeof(str[0]), need);
+	size_str(str[1], sizeof(str[1]), free);
 	if (free < need)
-		log_err("vm %s: %s: cannot allocate %s: only %s free", vm, what, n, f);
+		log_err("vm %s: %s: cannot allocate %s: only %s free", vm, what, str[0], str[1]);
 	else
 		log_err("vm %s: %s: cannot allocate %s: %s free, but split; the largest %s-aligned "
 			"piece is %s",
-			vm, what, n, f, size_str(a, sizeof(a), align),
-			size_str(l, sizeof(l), palloc_largest(align)));
+			vm, what, str[0], str[1], size_str(str[2], sizeof(str[2]), align),
+			size_str(str[3], sizeof(str[3]), palloc_largest(align)));
 }
 
 static int alloc_ram(struct vm *vm, const struct vm_config *cfg)

@@ -41,20 +41,20 @@ static const char *guest_bootargs(const char *args)
 }
 
 /*
- * The physical CPUs of VM i of count. One VM gets every CPU that came online;
- * two split the machine's CPUs in halves, as /cpus lists them, whether online
- * or not, so each VM's CPUs do not depend on which others came up: a VM whose
- * half has an offline CPU is refused alone, by vm_create.
+ * The physical CPUs of VM i. One VM gets every CPU that came online; two
+ * split the machine's CPUs in halves of per_vm, as /cpus lists them, whether
+ * online or not, so each VM's CPUs do not depend on which others came up: a
+ * VM whose half has an offline CPU is refused alone, by vm_create.
  */
 static unsigned int pick_cpus(const struct platform *p, unsigned int i, unsigned int count,
-			      unsigned int *cpus)
+			      unsigned int per_vm, unsigned int *cpus)
 {
-	unsigned int per_vm = MIN(p->cpu_count / count, (unsigned int)VM_MAX_VCPUS), n = 0, c;
+	unsigned int n = 0, c;
 
 	if (count > 1) {
-		for (c = 0; c < per_vm; c++)
-			cpus[c] = i * per_vm + c;
-		return per_vm;
+		for (n = 0; n < per_vm; n++)
+			cpus[n] = i * per_vm + n;
+		return n;
 	}
 	for (c = 0; c < p->cpu_count && n < VM_MAX_VCPUS; c++) {
 		if (!smp_offline_reason(c))
@@ -68,7 +68,7 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 {
 	const char *args = host_bootargs(host_fdt);
 	struct bootargs ba;
-	unsigned int count, i;
+	unsigned int count, per_vm, i;
 
 	/* Said once, here, where the bootargs are read first. */
 	bootargs_warn(args);
@@ -81,7 +81,10 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 		log_warn("vm config: the initrd is a copy of Partita itself, not a guest: no VM");
 		return 0;
 	}
-	if (count > max || p->cpu_count < count) {
+	per_vm = p->cpu_count / count;
+	if (per_vm > VM_MAX_VCPUS)
+		per_vm = VM_MAX_VCPUS;
+	if (count > max || per_vm == 0) {
 		log_err("vm config: %u VMs need %u CPUs, this machine has %u", count, count,
 			p->cpu_count);
 		return -E_INVAL;
@@ -91,7 +94,7 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 
 		memset(cfg, 0, sizeof(*cfg));
 		fmt_format(cfg->name, sizeof(cfg->name), "test%u", i);
-		cfg->cpu_count = pick_cpus(p, i, count, cfg->cpus);
+		cfg->cpu_count = pick_cpus(p, i, count, per_vm, cfg->cpus);
 		cfg->ram_ipa = BUILTIN_RAM_IPA;
 		cfg->ram_size = BUILTIN_RAM_SIZE;
 		cfg->image = (const void *)p->initrd.base;
