@@ -259,3 +259,50 @@ def test_no_memory_for_stage2_tables_of_ram(boot, tmp_path):
     q.wait_for(r"^partita: error: vm test0: memory: stage-2 table: cannot allocate 4 KiB: only "
                r"0 KiB free\s*$")
     q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+
+
+def late_secondaries(tmp_path):
+    """A copy of partita.bin whose secondaries first count down from 2^30 (more
+    than a second of emulated time) in the Image header's reserved words, then
+    go on as usual: they come up after Partita stopped waiting for them."""
+    elf = os.path.join(qemu_mod.build_dir(), "partita.elf")
+    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True,
+                        check=True, timeout=10).stdout
+    syms = dict((name, int(addr, 16)) for addr, _, name in
+                (line.split() for line in nm.splitlines() if len(line.split()) == 3))
+    entry = syms["secondary_entry"] - syms["__image_start"]
+    data = bytearray(open(qemu_mod.partita_bin(), "rb").read())
+    assert data[entry:entry + 4] == bytes.fromhex("f30300aa"), "secondary_entry moved?"
+    cave = 32  # res2..res4 of the arm64 Image header: 24 bytes nobody reads
+    assert data[cave:cave + 20] == bytes(20)
+
+    def b(src, dst):
+        return 0x14000000 | (((dst - src) // 4) & 0x3ffffff)
+
+    code = [0xd2a80001,             # movz x1, #0x4000, lsl #16: 2^30
+            0xf1000421,             # subs x1, x1, #1
+            0x54ffffe1,             # b.ne .-4
+            0xaa0003f3,             # mov x19, x0 (the instruction replaced)
+            b(cave + 16, entry + 4)]
+    for i, insn in enumerate(code):
+        data[cave + 4 * i:cave + 4 * i + 4] = insn.to_bytes(4, "little")
+    data[entry:entry + 4] = b(entry, cave).to_bytes(4, "little")
+    path = tmp_path / "partita-late.bin"
+    path.write_bytes(bytes(data))
+    return str(path)
+
+
+def test_cpu_coming_up_late_stays_parked(qemu, tmp_path):
+    """cpu1 comes up after Partita gave up on it: it says so and parks rather
+    than joining a system that counted it out. Under -icount the delay is the
+    same on every run."""
+    args = qemu_mod.machine_args("virt,virtualization=on,gic-version=3", CPU, 2)
+    q = qemu(args + ["-icount", "shift=0,sleep=off", "-kernel", late_secondaries(tmp_path)],
+             timeout=60, name="partita, cpu1 late", fail_on=r"^partita: cpu1 online")
+    q.wait_for(r"^partita: error: cpu1 \(mpidr 0x1\): started by PSCI but not online after "
+               r"1000 ms; cpu1 stays offline\s*$")
+    cpus, _ = ready(q)
+    assert cpus == 1
+    q.wait_for(r"^partita: error: cpu1 \(mpidr 0x1\) came up after Partita stopped waiting "
+               r"for it; it stays parked\s*$")
+    q.expect_no(r"^partita: cpu1 online", 0.5)
