@@ -294,7 +294,9 @@ void core_main(void *fdt)
 void core_secondary(unsigned int cpu)
 {
 	context_init_cpu();
-	smp_secondary_online(cpu);
-	init_gic_this_cpu(cpu);
+	/* Without its GIC interface a CPU cannot be kicked out of a guest: it must run none. */
+	smp_secondary_online(cpu, gic_init_cpu(cpu, plat.cpus[cpu].mpidr)
+					  ? "no GIC redistributor or CPU interface was found for it"
+					  : NULL);
 	vm_run_this_cpu();
 }

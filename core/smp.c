@@ -25,22 +25,26 @@ static char offline_why[PLAT_MAX_CPUS][96];
  */
 static struct spinlock arrival_lock = SPINLOCK_INIT;
 static bool given_up[PLAT_MAX_CPUS];
+static volatile bool failed[PLAT_MAX_CPUS]; /* arrived, but cannot serve: see offline_why */
 
-static bool wait_online(unsigned int cpu)
+/* How the wait for a started CPU ended. */
+enum arrival { ARRIVED, FAILED, TIMED_OUT };
+
+static enum arrival wait_online(unsigned int cpu)
 {
 	u64 deadline = counter_read() + counter_freq() * ONLINE_TIMEOUT_MS / 1000;
-	bool online;
+	enum arrival a;
 
-	while (!percpu[cpu].online) {
+	while (!percpu[cpu].online && !failed[cpu]) {
 		if (counter_read() > deadline)
 			break;
 		wfe();
 	}
 	spin_lock(&arrival_lock);
-	online = percpu[cpu].online;
-	given_up[cpu] = !online;
+	a = percpu[cpu].online ? ARRIVED : failed[cpu] ? FAILED : TIMED_OUT;
+	given_up[cpu] = a == TIMED_OUT;
 	spin_unlock(&arrival_lock);
-	return online;
+	return a;
 }
 
 /* Returns false after recording why cpu stays offline (the caller said so already). */
@@ -84,13 +88,18 @@ static bool start_cpu(unsigned int cpu)
 		return offline(cpu, "the firmware refused CPU_ON for MPIDR 0x%lx (%s)", c->mpidr,
 			       psci_fw_strerror(ret));
 	}
-	if (!wait_online(cpu)) {
-		log_err("cpu%u (mpidr 0x%lx): started by PSCI but not online after %d ms; cpu%u "
-			"stays offline",
-			cpu, c->mpidr, ONLINE_TIMEOUT_MS, cpu);
-		return offline(cpu, "it was not online %d ms after CPU_ON", ONLINE_TIMEOUT_MS);
+	switch (wait_online(cpu)) {
+	case ARRIVED:
+		return true;
+	case FAILED:
+		return false; /* the CPU said why itself, and recorded it */
+	case TIMED_OUT:
+		break;
 	}
-	return true;
+	log_err("cpu%u (mpidr 0x%lx): started by PSCI but not online after %d ms; cpu%u stays "
+		"offline",
+		cpu, c->mpidr, ONLINE_TIMEOUT_MS, cpu);
+	return offline(cpu, "it was not online %d ms after CPU_ON", ONLINE_TIMEOUT_MS);
 }
 
 unsigned int smp_start(const struct platform *p, unsigned int boot_cpu)
@@ -119,21 +128,30 @@ const char *smp_offline_reason(unsigned int cpu)
 	return none;
 }
 
-void smp_secondary_online(unsigned int cpu)
+void smp_secondary_online(unsigned int cpu, const char *fault)
 {
-	percpu_init(cpu, plat->cpus[cpu].mpidr);
+	u64 mpidr = plat->cpus[cpu].mpidr;
+
+	percpu_init(cpu, mpidr);
 	spin_lock(&arrival_lock);
 	if (given_up[cpu]) {
 		spin_unlock(&arrival_lock);
 		log_err("cpu%u (mpidr 0x%lx) came up after Partita stopped waiting for it; it "
-			"stays "
-			"parked",
-			cpu, plat->cpus[cpu].mpidr);
+			"stays parked",
+			cpu, mpidr);
 		cpu_park();
 	}
-	log_info("cpu%u online (mpidr 0x%lx)", cpu, plat->cpus[cpu].mpidr);
-	percpu[cpu].online = true;
+	if (fault) {
+		log_err("cpu%u (mpidr 0x%lx): %s; cpu%u stays offline", cpu, mpidr, fault, cpu);
+		offline(cpu, "%s", fault);
+		failed[cpu] = true;
+	} else {
+		log_info("cpu%u online (mpidr 0x%lx)", cpu, mpidr);
+		percpu[cpu].online = true;
+	}
 	spin_unlock(&arrival_lock);
 	dsb(ish);
 	sev();
+	if (fault)
+		cpu_park();
 }

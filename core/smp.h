@@ -18,7 +18,11 @@ unsigned int smp_start(const struct platform *p, unsigned int boot_cpu);
  */
 const char *smp_offline_reason(unsigned int cpu);
 
-/** Called by each secondary CPU on its own stack, MMU on. */
-void smp_secondary_online(unsigned int cpu);
+/**
+ * Called by each secondary CPU on its own stack, MMU on, to join. fault says
+ * why this CPU cannot serve (or is NULL): it then logs that, stays offline
+ * and parks; so does a CPU that arrives after the boot CPU stopped waiting.
+ */
+void smp_secondary_online(unsigned int cpu, const char *fault);
 
 #endif

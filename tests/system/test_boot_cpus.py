@@ -139,18 +139,25 @@ def test_only_the_vm_needing_an_offline_cpu_is_refused(boot, tmp_path):
     assert "configuration refused" not in out
 
 
-def stalled_secondaries(tmp_path):
-    """A copy of partita.bin whose secondary_entry is `wfi; b .-4`: the firmware
-    starts the CPU, but it never reaches Partita's code."""
+def patchable_image():
+    """partita.bin as a bytearray, and the offset of secondary_entry in it
+    (from the symbols of partita.elf, which is linked at the image start)."""
     elf = os.path.join(qemu_mod.build_dir(), "partita.elf")
     nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True,
                         check=True, timeout=10).stdout
     syms = dict((name, int(addr, 16)) for addr, _, name in
                 (line.split() for line in nm.splitlines() if len(line.split()) == 3))
-    offset = syms["secondary_entry"] - syms["__image_start"]
+    entry = syms["secondary_entry"] - syms["__image_start"]
     data = bytearray(open(qemu_mod.partita_bin(), "rb").read())
-    assert data[offset:offset + 4] == bytes.fromhex("f30300aa"), "secondary_entry moved?"
-    data[offset:offset + 8] = bytes.fromhex("7f2003d5ffffff17")  # wfi; b .-4
+    assert data[entry:entry + 4] == bytes.fromhex("f30300aa"), "secondary_entry moved?"
+    return data, entry
+
+
+def stalled_secondaries(tmp_path):
+    """A copy of partita.bin whose secondary_entry is `wfi; b .-4`: the firmware
+    starts the CPU, but it never reaches Partita's code."""
+    data, entry = patchable_image()
+    data[entry:entry + 8] = bytes.fromhex("7f2003d5ffffff17")  # wfi; b .-4
     path = tmp_path / "partita-stalled.bin"
     path.write_bytes(bytes(data))
     return str(path)
@@ -169,6 +176,31 @@ def test_cpu_never_online_is_given_up(qemu, tmp_path):
     cpus, vms = ready(q)
     assert (cpus, vms) == (1, 1), f"ready line says cpus={cpus} vms={vms}, expected 1 and 1"
     out = expect_clean_exit(q)
+    expect_verdicts(q, out, MMIO_PASSES)
+
+
+def test_cpu_without_its_gic_redistributor_runs_no_vm(boot, tmp_path):
+    """The GICv3 redistributor region covers cpu0 and cpu1 only: cpu2 and cpu3
+    come up but could never be kicked out of a guest, so they say so and stay
+    offline, and test1, which needs them, is refused; test0 runs."""
+    dtb = qemu_dtb(tmp_path, 4)
+    gic = "/intc@8000000"
+    reg = fdt("fdtget", dtb, gic, "reg")
+    assert len(reg) == 8, f"unexpected GIC reg {reg}"
+    reg[7] = str(2 * 0x20000)  # two redistributor frames (RD_base and SGI_base each)
+    fdt("fdtput", dtb, gic, "reg", *reg)
+    q = boot(cpu=CPU, smp=4, timeout=60,
+             extra=["-dtb", dtb, "-initrd", guest("mmio"), "-append", "partita.vms=2"])
+    for n in (2, 3):
+        q.wait_for(rf"^partita: error: cpu{n} \(mpidr 0x{n}\): no GIC redistributor or CPU "
+                   rf"interface was found for it; cpu{n} stays offline\s*$")
+    q.wait_for(r"^partita: error: vm test1: cpus: vCPU 0 needs physical CPU 2, which is "
+               r"offline \(no GIC redistributor or CPU interface was found for it\); vm test1 "
+               r"is not started\s*$")
+    cpus, vms = ready(q)
+    assert (cpus, vms) == (2, 1), f"ready line says cpus={cpus} vms={vms}, expected 2 and 1"
+    out = expect_clean_exit(q)
+    assert online_cpus(out) == [1]
     expect_verdicts(q, out, MMIO_PASSES)
 
 
@@ -265,14 +297,7 @@ def late_secondaries(tmp_path):
     """A copy of partita.bin whose secondaries first count down from 2^30 (more
     than a second of emulated time) in the Image header's reserved words, then
     go on as usual: they come up after Partita stopped waiting for them."""
-    elf = os.path.join(qemu_mod.build_dir(), "partita.elf")
-    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True,
-                        check=True, timeout=10).stdout
-    syms = dict((name, int(addr, 16)) for addr, _, name in
-                (line.split() for line in nm.splitlines() if len(line.split()) == 3))
-    entry = syms["secondary_entry"] - syms["__image_start"]
-    data = bytearray(open(qemu_mod.partita_bin(), "rb").read())
-    assert data[entry:entry + 4] == bytes.fromhex("f30300aa"), "secondary_entry moved?"
+    data, entry = patchable_image()
     cave = 32  # res2..res4 of the arm64 Image header: 24 bytes nobody reads
     assert data[cave:cave + 20] == bytes(20)
 
