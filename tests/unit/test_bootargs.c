@@ -64,7 +64,7 @@ static void test_whole_words_only(void **state)
 		"partita.vms=2x",
 		"partita.selftest=el2-fault2",
 		"partita.selftest=el2",
-		"init=\"/bin/sh partita.vms=2\"",
+		"init=\"/bin/sh partita.vms=2 -x\"",
 		"partita.vms",
 		"partita.vmsx=2",
 	};
@@ -140,8 +140,10 @@ static void test_guest_bootargs(void **state)
 		     "console=ttyAMA0 earlycon");
 	expect_guest("guest=partita.selftest=el2-fault partita.vms=2",
 		     "guest=partita.selftest=el2-fault");
-	expect_guest("  a\t\tb\n init=\"/bin/sh -c x\" partita.unknown ",
-		     "a b init=\"/bin/sh -c x\"");
+	/* A quoted part is one word, kept as it is, spaces and all. */
+	expect_guest("  a\t\tb\n init=\"/bin/sh  -c x\" partita.unknown ",
+		     "a b init=\"/bin/sh  -c x\"");
+	expect_guest("x=\"a partita.vms=2 b\" partita.vms=2", "x=\"a partita.vms=2 b\"");
 	expect_guest("partita.vms=2", "");
 	expect_guest(NULL, "");
 }
