@@ -12,6 +12,7 @@
 
 #include "arch/types.h"
 
+/** What partita.selftest asks for: a fault provoked on purpose, for the system tests. */
 enum bootargs_selftest {
 	BOOTARGS_SELFTEST_NONE = 0,
 	BOOTARGS_SELFTEST_EL2_FAULT, /* read an unmapped address at EL2 once booted */

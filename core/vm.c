@@ -106,9 +106,8 @@ static int check_cpus(const struct vm_config *cfg)
 		const char *why = smp_offline_reason(cfg->cpus[i]);
 
 		if (why) {
-			log_err("vm %s: cpus: vCPU %u needs physical CPU %u, which is offline "
-				"(%s); "
-				"vm %s is not started",
+			log_err("vm %s: cpus: vCPU %u needs physical CPU %u, which is "
+				"offline (%s); vm %s is not started",
 				cfg->name, i, cfg->cpus[i], why, cfg->name);
 			return -E_NOENT;
 		}
