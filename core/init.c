@@ -10,6 +10,7 @@
 #include "arch/probe.h"
 #include "board.h"
 #include "boot/boot.h"
+#include "core/bootargs.h"
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/smp.h"
@@ -255,8 +256,9 @@ static void report(unsigned int boot_cpu)
 			 plat.reserved[i].base + plat.reserved[i].size - 1,
 			 plat.reserved[i].no_map ? " (no-map)" : "");
 	for (i = 0; i < plat.cpu_count; i++)
-		log_info("cpu%u: mpidr 0x%lx%s", i, plat.cpus[i].mpidr,
-			 i == boot_cpu ? " (boot)" : "");
+		log_info("cpu%u: mpidr 0x%lx%s%s", i, plat.cpus[i].mpidr,
+			 i == boot_cpu ? " (boot)" : "",
+			 plat.cpus[i].fault ? " (cannot be started)" : "");
 	if (plat.gic.version == 3)
 		log_info("gic: v3, distributor 0x%lx, redistributors 0x%lx (%lu KiB)",
 			 plat.gic.dist.base, plat.gic.redist.base, plat.gic.redist.size >> 10);
@@ -281,11 +283,16 @@ static void init_gic_this_cpu(unsigned int cpu)
 			plat.cpus[cpu].mpidr);
 }
 
-/* Builds the VMs of the configuration; all or none, so a bad one is never half-run. */
+/*
+ * Builds the VMs of the configuration; all or none, so a bad one is never
+ * half-run. Only a VM that needs an offline CPU is left out alone: that is
+ * the machine's fault, not the configuration's.
+ */
 static void build_vms(void)
 {
 	static struct vm_config cfgs[VM_MAX];
 	int n = vm_builtin_configs(&plat, (const void *)plat.fdt.base, cfgs, VM_MAX), i;
+	unsigned int id = 0;
 
 	if (n < 0) {
 		log_err("configuration refused: no VM started");
@@ -294,11 +301,18 @@ static void build_vms(void)
 	if (n == 0)
 		log_info("no VM configured: idling");
 	for (i = 0; i < n; i++) {
-		if (vm_create((unsigned int)i, &cfgs[i])) {
+		int err = vm_create(id, &cfgs[i]);
+
+		if (err == -E_NOENT)
+			continue;
+		if (err) {
 			log_err("configuration refused: no VM started");
 			cpu_park();
 		}
+		id++;
 	}
+	if (n > 0 && id == 0)
+		log_err("no VM of the configuration can run on the CPUs online: idling");
 }
 
 /*
@@ -314,8 +328,11 @@ static void selftest_el2_fault(void)
 	const char *args =
 		chosen >= 0 ? fdt_getprop((const void *)plat.fdt.base, chosen, "bootargs", NULL)
 			    : NULL;
+	struct bootargs ba;
 
-	if (args && strstr(args, "partita.selftest=el2-fault")) {
+	/* A whole word only: "guest=partita.selftest=el2-fault" is the guest's. */
+	bootargs_parse(args, &ba);
+	if (ba.selftest == BOOTARGS_SELFTEST_EL2_FAULT) {
 		log_info("selftest: reading unmapped address 0x%lx at EL2", SELFTEST_UNMAPPED);
 		(void)*(volatile u64 *)SELFTEST_UNMAPPED;
 	}
@@ -412,7 +429,9 @@ void core_main(void *fdt)
 void core_secondary(unsigned int cpu)
 {
 	context_init_cpu();
-	smp_secondary_online(cpu);
-	init_gic_this_cpu(cpu);
+	/* Without its GIC interface a CPU cannot be kicked out of a guest: it must run none. */
+	smp_secondary_online(cpu, gic_init_cpu(cpu, plat.cpus[cpu].mpidr)
+					  ? "no GIC redistributor or CPU interface was found for it"
+					  : NULL);
 	vm_run_this_cpu();
 }

@@ -6,6 +6,8 @@
 #include "core/guest_fdt.h"
 #include "core/panic.h"
 #include "core/percpu.h"
+#include "core/smp.h"
+#include "lib/fmt.h"
 #include "lib/log.h"
 #include "mm/palloc.h"
 #include "mm/stage2.h"
@@ -86,10 +88,6 @@ static int check_cpus(const struct vm_config *cfg)
 	for (i = 0; i < cfg->cpu_count; i++) {
 		unsigned int c = cfg->cpus[i];
 
-		if (c >= PLAT_MAX_CPUS || !percpu[c].online) {
-			log_err("vm %s: cpus: physical CPU %u is not online", cfg->name, c);
-			return -E_INVAL;
-		}
 		for (unsigned int j = 0; j < i; j++) {
 			if (cfg->cpus[j] == c) {
 				log_err("vm %s: cpus: physical CPU %u is listed twice", cfg->name,
@@ -97,13 +95,54 @@ static int check_cpus(const struct vm_config *cfg)
 				return -E_INVAL;
 			}
 		}
-		if (percpu[c].vcpu) {
+		if (c < PLAT_MAX_CPUS && percpu[c].vcpu) {
 			log_err("vm %s: cpus: physical CPU %u already runs vm %s", cfg->name, c,
 				percpu[c].vcpu->vm->name);
 			return -E_INVAL;
 		}
 	}
+	/* Checked last: a configuration error refuses the configuration, this only the VM. */
+	for (i = 0; i < cfg->cpu_count; i++) {
+		const char *why = smp_offline_reason(cfg->cpus[i]);
+
+		if (why) {
+			log_err("vm %s: cpus: vCPU %u needs physical CPU %u, which is "
+				"offline (%s); vm %s is not started",
+				cfg->name, i, cfg->cpus[i], why, cfg->name);
+			return -E_NOENT;
+		}
+	}
 	return 0;
+}
+
+/* Writes bytes as "N MiB" (rounded down) from 1 MiB on, else as "N KiB". */
+static const char *size_str(char *buf, size_t size, u64 bytes)
+{
+	if (bytes >= (1UL << 20))
+		fmt_format(buf, size, "%lu MiB", bytes >> 20);
+	else
+		fmt_format(buf, size, "%lu KiB", bytes >> 10);
+	return buf;
+}
+
+/*
+ * Says why palloc could not give need bytes at alignment align: too little
+ * free memory, or enough of it but split into pieces that are all too small.
+ */
+static void log_no_memory(const char *vm, const char *what, u64 need, u64 align)
+{
+	u64 free = palloc_free_bytes();
+	char str[4][24]; /* need, free, align, largest */
+
+	size_str(str[0], sizeof(str[0]), need);
+	size_str(str[1], sizeof(str[1]), free);
+	if (free < need)
+		log_err("vm %s: %s: cannot allocate %s: only %s free", vm, what, str[0], str[1]);
+	else
+		log_err("vm %s: %s: cannot allocate %s: %s free, but split; the largest %s-aligned "
+			"piece is %s",
+			vm, what, str[0], str[1], size_str(str[2], sizeof(str[2]), align),
+			size_str(str[3], sizeof(str[3]), palloc_largest(align)));
 }
 
 static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
@@ -118,15 +157,17 @@ static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
 	}
 	/* 2 MiB alignment lets stage 2 map RAM with blocks: fewer TLB misses. */
 	if (!palloc_alloc(cfg->ram_size, SZ_2M, &vm->ram_pa)) {
-		log_err("vm %s: memory: cannot allocate %lu MiB (%lu MiB free)", cfg->name,
-			cfg->ram_size >> 20, palloc_free_bytes() >> 20);
+		log_no_memory(cfg->name, "memory", cfg->ram_size, SZ_2M);
 		return -E_NOMEM;
 	}
 	vm->ram_ipa = cfg->ram_ipa;
 	vm->ram_size = cfg->ram_size;
 	err = stage2_map(&vm->s2, ipa_init(vm->ram_ipa), vm->ram_pa, vm->ram_size, S2_MEM_RAM);
-	if (err)
-		log_err("vm %s: memory: stage-2 mapping failed (%d)", cfg->name, err);
+	if (err == -E_NOMEM)
+		log_no_memory(cfg->name, "memory: stage-2 table", PAGE_SIZE, PAGE_SIZE);
+	else if (err)
+		log_err("vm %s: memory: IPA 0x%lx+0x%lx cannot be mapped at stage 2 (error %d)",
+			cfg->name, vm->ram_ipa, vm->ram_size, err);
 	return err;
 }
 
@@ -135,15 +176,17 @@ static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_image
 	paddr_t buf;
 
 	if (!palloc_alloc(GUEST_FDT_MAX, PAGE_SIZE, &buf)) {
-		log_err("vm %s: no memory for its device tree", cfg->name);
+		log_no_memory(cfg->name, "device tree", GUEST_FDT_MAX, PAGE_SIZE);
 		return -E_NOMEM;
 	}
 	img->dtb = (void *)pa_addr(buf);
 	/* All of it is copied into the guest: nothing of earlier use may remain. */
 	memset(img->dtb, 0, GUEST_FDT_MAX);
 	if (guest_fdt_build(cfg, img->dtb, GUEST_FDT_MAX)) {
-		log_err("vm %s: its device tree does not fit in %lu KiB (bootargs too long?)",
-			cfg->name, GUEST_FDT_MAX >> 10);
+		log_err("vm %s: its device tree, with %u vCPUs and %zu characters of bootargs, "
+			"does not fit in %lu KiB",
+			cfg->name, cfg->cpu_count, cfg->bootargs ? strlen(cfg->bootargs) : 0,
+			GUEST_FDT_MAX >> 10);
 		return -E_NOMEM;
 	}
 	(void)vm;
@@ -163,6 +206,21 @@ static void load(struct vm *vm)
 	icache_inval_all();
 }
 
+static int init_stage2(struct vm *vm, const struct vm_config *cfg)
+{
+	int err = stage2_init(&vm->s2, &vm->vtcr);
+
+	if (err == -E_BUSY)
+		log_err("vm %s: no VMID left: every 8-bit VMID is in use", cfg->name);
+	else if (err == -E_NOMEM)
+		log_no_memory(cfg->name, "stage-2 root table", vm->s2.root_tables * PAGE_SIZE,
+			      vm->s2.root_tables * PAGE_SIZE);
+	else if (err)
+		log_err("vm %s: stage 2 cannot cover a %u-bit IPA space (error %d)", cfg->name,
+			stage2_ipa_bits(), err);
+	return err;
+}
+
 int vm_create(unsigned int id, const struct vm_config *cfg)
 {
 	struct vm *vm = &vms[id];
@@ -175,16 +233,17 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->name[sizeof(vm->name) - 1] = '\0';
 	err = check_cpus(cfg);
-	if (!err && stage2_init(&vm->s2, &vm->vtcr)) {
-		log_err("vm %s: no VMID or memory left for stage-2 tables", cfg->name);
-		err = -E_NOMEM;
-	}
+	err = err ?: init_stage2(vm, cfg);
 	err = err ?: alloc_ram(vm, cfg);
 	err = err ?: place_kernel(vm, cfg, img);
 	err = err ?: build_dtb(vm, cfg, img);
-	if (!err && cfg->test_device && testdev_attach(vm)) {
-		log_err("vm %s: cannot attach the test device", cfg->name);
-		err = -E_NOMEM;
+	if (!err && cfg->test_device) {
+		err = testdev_attach(vm);
+		if (err)
+			log_err("vm %s: cannot attach the test device at IPA 0x%lx: %s", cfg->name,
+				TESTDEV_IPA,
+				err == -E_EXIST ? "another emulated device is there"
+						: "every emulated-device slot is taken");
 	}
 	if (err)
 		return err;

@@ -11,7 +11,9 @@
 /**
  * Builds VM number id from cfg: RAM, stage-2 tables, devices, DTB, images,
  * and pins its vCPUs. Returns 0, or a negative error after logging a line
- * naming the VM and what is wrong.
+ * naming the VM and what is wrong: -E_NOENT when a physical CPU it needs is
+ * offline (the configuration is fine, this machine cannot run that VM),
+ * before anything was allocated.
  */
 int vm_create(unsigned int id, const struct vm_config *cfg);
 

@@ -1,13 +1,15 @@
 /*
  * The built-in VM table, until the device-tree configuration lands. The
  * guest image is the initrd the boot loader passed; by default one VM gets
- * every CPU, and "partita.vms=2" in the hypervisor's bootargs splits the
- * CPUs between two VMs running the same image. Guests get the rest of the
- * hypervisor's bootargs as theirs.
+ * every CPU that came online, and "partita.vms=2" in the hypervisor's
+ * bootargs splits the CPUs between two VMs running the same image. Guests
+ * get the rest of the hypervisor's bootargs as theirs.
  */
 #include <libfdt.h>
 #include <string.h>
 
+#include "core/bootargs.h"
+#include "core/smp.h"
 #include "core/vm_config.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
@@ -25,63 +27,53 @@ static const char *host_bootargs(const void *fdt)
 	return args ? args : "";
 }
 
-static size_t token_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] && s[n] != ' ')
-		n++;
-	return n;
-}
-
-/* Whether the space-separated args contain exactly the word w. */
-static bool has_word(const char *args, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (; *args; args += token_len(args)) {
-		while (*args == ' ')
-			args++;
-		if (token_len(args) == n && !strncmp(args, w, n))
-			return true;
-	}
-	return false;
-}
-
 /* The bootargs without Partita's own "partita.*" words: those are the guests'. */
 static const char *guest_bootargs(const char *args)
 {
 	static char out[256];
-	size_t len = 0, n;
+	const char *rest = bootargs_guest(args, out, sizeof(out));
 
-	for (; *args; args += n) {
-		while (*args == ' ')
-			args++;
-		n = token_len(args);
-		if (!n || !strncmp(args, "partita.", 8))
-			continue;
-		if (len + n + 2 > sizeof(out)) {
-			log_warn("vm config: guest bootargs longer than %zu characters; the rest, "
-				 "from \"%s\", is left out",
-				 sizeof(out) - 1, args);
-			break;
-		}
-		if (len)
-			out[len++] = ' ';
-		memcpy(out + len, args, n);
-		len += n;
-	}
-	out[len] = '\0';
+	if (rest)
+		log_warn("vm config: guest bootargs longer than %zu characters; the rest, from "
+			 "\"%s\", is left out",
+			 sizeof(out) - 1, rest);
 	return out;
+}
+
+/*
+ * The physical CPUs of VM i. One VM gets every CPU that came online; two
+ * split the machine's CPUs in halves of per_vm, as /cpus lists them, whether
+ * online or not, so each VM's CPUs do not depend on which others came up: a
+ * VM whose half has an offline CPU is refused alone, by vm_create.
+ */
+static unsigned int pick_cpus(const struct platform *p, unsigned int i, unsigned int count,
+			      unsigned int per_vm, unsigned int *cpus)
+{
+	unsigned int n = 0, c;
+
+	if (count > 1) {
+		for (n = 0; n < per_vm; n++)
+			cpus[n] = i * per_vm + n;
+		return n;
+	}
+	for (c = 0; c < p->cpu_count && n < VM_MAX_VCPUS; c++) {
+		if (!smp_offline_reason(c))
+			cpus[n++] = c;
+	}
+	return n;
 }
 
 int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm_config *out,
 		       unsigned int max)
 {
 	const char *args = host_bootargs(host_fdt);
-	unsigned int count = has_word(args, "partita.vms=2") ? 2 : 1;
-	unsigned int per_vm, i, c;
+	struct bootargs ba;
+	unsigned int count, per_vm, i;
 
+	/* Said once, here, where the bootargs are read first. */
+	bootargs_warn(args);
+	bootargs_parse(args, &ba);
+	count = ba.vms;
 	if (!p->has_initrd)
 		return 0;
 	/* U-Boot, given no initrd, hands over a copy of the kernel (Partita) instead. */
@@ -102,9 +94,7 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 
 		memset(cfg, 0, sizeof(*cfg));
 		fmt_format(cfg->name, sizeof(cfg->name), "test%u", i);
-		cfg->cpu_count = per_vm;
-		for (c = 0; c < per_vm; c++)
-			cfg->cpus[c] = i * per_vm + c;
+		cfg->cpu_count = pick_cpus(p, i, count, per_vm, cfg->cpus);
 		cfg->ram_ipa = BUILTIN_RAM_IPA;
 		cfg->ram_size = BUILTIN_RAM_SIZE;
 		cfg->image = (const void *)p->initrd.base;

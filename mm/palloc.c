@@ -171,3 +171,24 @@ u64 palloc_free_bytes(void)
 	spin_unlock(&lock);
 	return total;
 }
+
+u64 palloc_largest(u64 align)
+{
+	u64 best = 0;
+	unsigned int i;
+
+	if (align < PAGE_SIZE)
+		align = PAGE_SIZE;
+	if (align & (align - 1))
+		return 0;
+	spin_lock(&lock);
+	for (i = 0; i < range_count; i++) {
+		u64 b = ALIGN_UP(ranges[i].base, align);
+
+		/* An aligned start past the range's end (or wrapped) leaves nothing. */
+		if (b >= ranges[i].base && b < ranges[i].end)
+			best = MAX(best, ranges[i].end - b);
+	}
+	spin_unlock(&lock);
+	return best;
+}

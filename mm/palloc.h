@@ -42,4 +42,12 @@ int palloc_free(paddr_t base, u64 size);
 /** Bytes currently free. */
 u64 palloc_free_bytes(void);
 
+/**
+ * The size of the largest block palloc_alloc could hand out at alignment
+ * align (a power of two; below a page means a page): the longest run of free
+ * memory from an align-aligned start. 0 when there is none, or align is not
+ * a power of two. Says how split the free memory is when an allocation fails.
+ */
+u64 palloc_largest(u64 align);
+
 #endif

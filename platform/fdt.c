@@ -266,6 +266,49 @@ static int discover_reserved(const void *fdt, struct platform *p)
 	return 0;
 }
 
+/* Index of the first fault-free CPU before count with this MPIDR, or -1. */
+static int mpidr_owner(const struct platform *p, unsigned int count, u64 mpidr)
+{
+	unsigned int i;
+
+	for (i = 0; i < count; i++) {
+		if (!p->cpus[i].fault && p->cpus[i].mpidr == mpidr)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Reads the MPIDR of cpu node idx. A node without one, or with one an
+ * earlier node already has, cannot be started: it is kept (so CPU numbers
+ * follow /cpus, as a VM configuration counts them) with its fault set, and
+ * one line says why it stays offline. Only that CPU is lost.
+ */
+static void read_cpu_mpidr(const void *fdt, int node, u32 ac, struct platform *p, unsigned int idx)
+{
+	struct plat_cpu *c = &p->cpus[idx];
+	const fdt32_t *reg;
+	int len, owner;
+
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < (int)ac * 4) {
+		c->fault = CPU_FAULT_NO_REG;
+		log_err("fdt: cpu%u (%s): %s, so it has no MPIDR to be started with; cpu%u "
+			"stays offline",
+			idx, c->name, reg ? "reg is shorter than #address-cells" : "no reg", idx);
+		return;
+	}
+	c->mpidr = read_cells(reg, ac) & MPIDR_AFFINITY_MASK;
+	owner = mpidr_owner(p, idx, c->mpidr);
+	if (owner >= 0) {
+		c->fault = CPU_FAULT_DUP_MPIDR;
+		c->dup_of = (unsigned int)owner;
+		log_err("fdt: cpu%u (%s): reg 0x%lx is the MPIDR of cpu%u (%s) too; cpu%u stays "
+			"offline",
+			idx, c->name, c->mpidr, owner, p->cpus[owner].name, idx);
+	}
+}
+
 static int discover_cpus(const void *fdt, struct platform *p)
 {
 	int cpus = fdt_path_offset(fdt, "/cpus"), node;
@@ -276,36 +319,34 @@ static int discover_cpus(const void *fdt, struct platform *p)
 		return -E_INVAL;
 	}
 	ac = cells_of(fdt, cpus, "#address-cells", 2);
+	if (ac < 1 || ac > 2) {
+		log_err("fdt: /cpus: #address-cells is %u; a cpu reg (MPIDR) takes 1 or 2 cells",
+			ac);
+		return -E_INVAL;
+	}
 	fdt_for_each_subnode (node, fdt, cpus) {
 		const char *name = fdt_get_name(fdt, node, NULL);
 		struct plat_cpu *c;
-		const fdt32_t *reg;
-		int len;
 
 		if (!node_is(fdt, node, "device_type", "cpu"))
 			continue;
 		if (fdt_getprop(fdt, node, "status", NULL) && !node_is(fdt, node, "status", "okay"))
 			continue;
-		reg = fdt_getprop(fdt, node, "reg", &len);
-		if (!reg || ac < 1 || ac > 2 || len < (int)ac * 4) {
-			log_err("fdt: /cpus/%s: missing or malformed reg (#address-cells = %u)",
-				name, ac);
-			return -E_INVAL;
-		}
 		if (p->cpu_count == PLAT_MAX_CPUS) {
 			log_warn("fdt: more than %d CPUs; /cpus/%s is left off", PLAT_MAX_CPUS,
 				 name);
 			continue;
 		}
-		c = &p->cpus[p->cpu_count++];
-		c->mpidr = read_cells(reg, ac) & MPIDR_AFFINITY_MASK;
+		c = &p->cpus[p->cpu_count];
+		fmt_format(c->name, sizeof(c->name), "/cpus/%s", name);
+		read_cpu_mpidr(fdt, node, ac, p, p->cpu_count);
+		p->cpu_count++;
 		if (!fdt_getprop(fdt, node, "enable-method", NULL))
 			c->enable = CPU_ENABLE_NONE;
 		else if (node_is(fdt, node, "enable-method", "psci"))
 			c->enable = CPU_ENABLE_PSCI;
 		else
 			c->enable = CPU_ENABLE_OTHER;
-		fmt_format(c->name, sizeof(c->name), "/cpus/%s", name);
 	}
 	if (!p->cpu_count) {
 		log_err("fdt: /cpus has no cpu node");
@@ -601,11 +642,5 @@ u64 platform_mem_total(const struct platform *p)
 
 int platform_cpu_index(const struct platform *p, u64 mpidr)
 {
-	unsigned int i;
-
-	for (i = 0; i < p->cpu_count; i++) {
-		if (p->cpus[i].mpidr == (mpidr & MPIDR_AFFINITY_MASK))
-			return (int)i;
-	}
-	return -1;
+	return mpidr_owner(p, p->cpu_count, mpidr & MPIDR_AFFINITY_MASK);
 }

@@ -77,10 +77,19 @@ enum cpu_enable {
 	CPU_ENABLE_OTHER, /* spin-table and the like, which Partita does not drive */
 };
 
+/** Why a cpu node gives no CPU that can be started, whatever its enable-method. */
+enum cpu_fault {
+	CPU_FAULT_NONE = 0,
+	CPU_FAULT_NO_REG, /* reg missing or shorter than #address-cells: no MPIDR */
+	CPU_FAULT_DUP_MPIDR, /* reg repeats an earlier cpu node's MPIDR (dup_of) */
+};
+
 /** One CPU of /cpus, in FDT order: its index there is Partita's CPU index. */
 struct plat_cpu {
-	u64 mpidr; /* affinity bits from the cpu node's reg */
+	u64 mpidr; /* affinity bits from the cpu node's reg; 0 if fault is NO_REG */
 	enum cpu_enable enable;
+	enum cpu_fault fault; /* not NONE: the CPU stays offline */
+	unsigned int dup_of; /* CPU_FAULT_DUP_MPIDR: index of the cpu node it repeats */
 	char name[PLAT_PATH_MAX];
 };
 
@@ -108,7 +117,10 @@ struct platform {
  * PLAT_MAX_RESERVED, an untranslatable reserved reg, or an empty or
  * inverted initrd range are refused.
  * Returns 0, or -E_INVAL after logging one line that says what is wrong and
- * where. Warnings (a missing stdout-path, extra CPUs) are logged, not failed.
+ * where. Warnings (a missing stdout-path, extra CPUs) are logged, not failed,
+ * and so is a cpu node that gives no CPU to start (no reg, or an MPIDR an
+ * earlier node has): it keeps its place in cpus[], so CPU numbers follow
+ * /cpus, with its fault set.
  */
 int platform_discover(const void *fdt, u64 max_size, struct platform *p);
 
@@ -138,7 +150,10 @@ void platform_check_uart(struct platform *p, u64 image_base, u64 image_size);
 /** Total bytes of RAM described by the memory nodes. */
 u64 platform_mem_total(const struct platform *p);
 
-/** Returns the index of the CPU with this MPIDR (affinity bits), or -1. */
+/**
+ * Returns the index of the CPU with this MPIDR (affinity bits), or -1.
+ * Cpu nodes with a fault never match.
+ */
 int platform_cpu_index(const struct platform *p, u64 mpidr);
 
 #endif

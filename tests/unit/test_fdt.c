@@ -664,6 +664,81 @@ static void test_in_ram(void **state)
 	assert_true(platform_in_ram(&plat, 0x7ffff000, 0x2000));
 }
 
+/*
+ * Discovery of name succeeds with exactly one error line, about the CPU that
+ * cannot be started, and that line holds every needle.
+ */
+#define EXPECT_ONE_CPU_LOST(name, ...)                                                     \
+	do {                                                                               \
+		int rc_ = discover(name);                                                  \
+		if (rc_ || log_capture_count(LOG_ERROR) != 1 ||                            \
+		    !log_capture_has(LOG_ERROR, __VA_ARGS__, NULL)) {                      \
+			log_capture_dump();                                                \
+			fail_msg("expected success with one error line naming %s; got %d", \
+				 #__VA_ARGS__, rc_);                                       \
+		}                                                                          \
+	} while (0)
+
+/* A cpu node without reg loses that CPU only; the others keep their numbers. */
+static void test_cpu_without_reg(void **state)
+{
+	(void)state;
+	EXPECT_ONE_CPU_LOST("cpu-no-reg", "cpu2 (/cpus/cpu@100)", "no reg", "stays offline");
+	assert_int_equal(plat.cpu_count, 4);
+	assert_int_equal(plat.cpus[2].fault, CPU_FAULT_NO_REG);
+	assert_int_equal(plat.cpus[0].fault, CPU_FAULT_NONE);
+	assert_int_equal(plat.cpus[3].fault, CPU_FAULT_NONE);
+	assert_int_equal(plat.cpus[3].mpidr, 0x101);
+	/* Its MPIDR reads as 0, but it is not the boot CPU's. */
+	assert_int_equal(platform_cpu_index(&plat, 0x0), 0);
+	assert_int_equal(platform_cpu_index(&plat, 0x101), 3);
+}
+
+/* A reg shorter than #address-cells is no MPIDR either. */
+static void test_cpu_with_short_reg(void **state)
+{
+	(void)state;
+	EXPECT_ONE_CPU_LOST("cpu-short-reg", "cpu1 (/cpus/cpu@1)", "shorter than #address-cells",
+			    "stays offline");
+	assert_int_equal(plat.cpu_count, 4);
+	assert_int_equal(plat.cpus[1].fault, CPU_FAULT_NO_REG);
+	assert_int_equal(plat.cpus[2].mpidr, 0x100);
+	assert_int_equal(platform_cpu_index(&plat, 0x100), 2);
+}
+
+/* An MPIDR given twice: the first node keeps it, the repeat stays offline. */
+static void test_cpu_duplicate_mpidr(void **state)
+{
+	(void)state;
+	discover("cpu-dup-mpidr");
+	if (log_capture_count(LOG_ERROR) != 2 ||
+	    !log_capture_has(LOG_ERROR, "cpu2 (/cpus/cpu@100)", "reg 0x1", "cpu1 (/cpus/cpu@1)",
+			     "stays offline", NULL) ||
+	    !log_capture_has(LOG_ERROR, "cpu3 (/cpus/cpu@101)", "reg 0x0", "cpu0 (/cpus/cpu@0)",
+			     "stays offline", NULL)) {
+		log_capture_dump();
+		fail_msg("expected one error line for each repeated MPIDR");
+	}
+	assert_int_equal(plat.cpu_count, 4);
+	assert_int_equal(plat.cpus[2].fault, CPU_FAULT_DUP_MPIDR);
+	assert_int_equal(plat.cpus[2].dup_of, 1);
+	assert_int_equal(plat.cpus[3].fault, CPU_FAULT_DUP_MPIDR);
+	assert_int_equal(plat.cpus[3].dup_of, 0);
+	assert_int_equal(platform_cpu_index(&plat, 0x0), 0);
+	assert_int_equal(platform_cpu_index(&plat, 0x1), 1);
+}
+
+/* A /cpus whose cells cannot hold an MPIDR makes every CPU unusable: refused. */
+static void test_cpus_bad_address_cells(void **state)
+{
+	(void)state;
+	load_dtb("virt-gicv3");
+	assert_int_equal(
+		fdt_setprop_inplace_u32(blob, fdt_path_offset(blob, "/cpus"), "#address-cells", 3),
+		0);
+	EXPECT_REFUSED(discover_blob(blob, fdt_totalsize(blob)), "/cpus", "#address-cells");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -709,6 +784,10 @@ int main(void)
 		cmocka_unit_test(test_placement_initrd_overlaps),
 		cmocka_unit_test(test_placement_initrd_outside_ram),
 		cmocka_unit_test(test_in_ram),
+		cmocka_unit_test(test_cpu_without_reg),
+		cmocka_unit_test(test_cpu_with_short_reg),
+		cmocka_unit_test(test_cpu_duplicate_mpidr),
+		cmocka_unit_test(test_cpus_bad_address_cells),
 	};
 
 	return cmocka_run_group_tests_name("fdt", tests, NULL, NULL);

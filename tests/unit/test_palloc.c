@@ -479,6 +479,37 @@ static void test_wrapping_ranges(void **state)
 	expect_free_exactly(want, ARRAY_SIZE(want));
 }
 
+/*
+ * The largest block palloc_alloc could give at an alignment: free memory
+ * split by holes is told apart from free memory that is merely too little.
+ */
+static void test_largest_free_run(void **state)
+{
+	const u64 mib = 1UL << 20;
+
+	(void)state;
+	assert_int_equal(palloc_largest(SZ_2M), 0);
+	/* 126 MiB free, but in two pieces: [1 MiB, 63 MiB) and [65 MiB, 129 MiB). */
+	add(BANK + mib, 128 * mib);
+	exclude(BANK + 63 * mib, 2 * mib);
+	assert_int_equal(palloc_free_bytes(), 126 * mib);
+	/* From a 2 MiB boundary the pieces hold 61 and 63 MiB; from any page, 62 and 64. */
+	assert_int_equal(palloc_largest(SZ_2M), 63 * mib);
+	assert_int_equal(palloc_largest(PG), 64 * mib);
+	assert_int_equal(palloc_largest(0), 64 * mib);
+	assert_int_equal(palloc_largest(SZ_1G), 0);
+	assert_int_equal(palloc_largest(3 * PG), 0);
+	/* What it says is exactly what palloc_alloc can do. */
+	assert_true(alloc_fails(63 * mib + PG, SZ_2M));
+	assert_int_equal(alloc(63 * mib, SZ_2M), BANK + 66 * mib);
+	assert_int_equal(palloc_largest(SZ_2M), 61 * mib);
+	/* A range that ends before its first aligned address counts for nothing. */
+	palloc_reset();
+	add(BANK + PG, mib);
+	assert_int_equal(palloc_largest(SZ_2M), 0);
+	assert_int_equal(palloc_largest(PG), mib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -507,6 +538,7 @@ int main(void)
 		cmocka_unit_test_setup(test_double_free, reset),
 		cmocka_unit_test_setup(test_exclude_across_many_ranges, reset),
 		cmocka_unit_test_setup(test_wrapping_ranges, reset),
+		cmocka_unit_test_setup(test_largest_free_run, reset),
 	};
 
 	return cmocka_run_group_tests_name("palloc", tests, NULL, NULL);
