@@ -58,7 +58,7 @@ def expect_clean_exit(q):
 
 def expect_verdicts(q, out, names):
     for name in names:
-        if not re.search(rf"^PASS {name}$", out, re.M):
+        if not re.search(rf"^\[\w+\] PASS {name}$", out, re.M):
             q.fail(f"the guest did not print PASS {name}")
     if re.search(r"^(\[\w+\] )?FAIL", out, re.M):
         q.fail("the guest printed a FAIL line")
