@@ -331,18 +331,39 @@ static bool others_off(const struct vm *vm)
 }
 
 /*
- * Takes every vCPU of the VM out of its guest. Returns false if another
- * vCPU is already stopping the VM; that one carries on, this one just stops.
+ * True if no vCPU of the VM is on or about to be (a pending CPU_ON counts).
+ * Called with the VM's lock held, after a CPU_OFF: nothing could then ever
+ * power one on again, so the VM has ended as surely as by SYSTEM_OFF.
  */
-static bool stop_vm(struct vcpu *self, const char *why)
+static bool all_off_locked(const struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->vcpu_count; i++) {
+		if (vm->vcpus[i].power != VCPU_OFF)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Takes every vCPU of the VM out of its guest. Returns false if another
+ * vCPU is already stopping the VM, or, with if_all_off, if some vCPU is
+ * still on or about to be: the other one carries on, this one just stops.
+ * The check and the state change are one locked step, so a SYSTEM_RESET
+ * that restarts the VM in between is never taken for its end.
+ */
+static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 {
 	struct vm *vm = self->vm;
 	u64 deadline;
 	unsigned int i;
 
 	spin_lock(&vm->lock);
-	self->power = VCPU_OFF;
-	if (vm->state != VM_RUNNING) {
+	/* Only a vCPU that is on turns off: a restart may already have made it ON_PENDING. */
+	if (self->power == VCPU_ON)
+		self->power = VCPU_OFF;
+	if (vm->state != VM_RUNNING || (if_all_off && !all_off_locked(vm))) {
 		spin_unlock(&vm->lock);
 		dsb(ish);
 		sev();
@@ -390,30 +411,13 @@ static void vm_stopped(struct vm *vm)
 	log_err("the firmware did not power off; idling");
 }
 
-/*
- * After a CPU_OFF: true if no vCPU of the VM is on or about to be (a pending
- * CPU_ON counts). Nothing could then ever power one on again, so the VM has
- * ended as surely as by SYSTEM_OFF.
- */
-static bool all_off(struct vm *vm)
-{
-	bool off = true;
-	unsigned int i;
-
-	spin_lock(&vm->lock);
-	for (i = 0; i < vm->vcpu_count; i++)
-		off = off && vm->vcpus[i].power == VCPU_OFF;
-	spin_unlock(&vm->lock);
-	return off;
-}
-
 static void handle_stop(struct vcpu *v, enum vcpu_stop why)
 {
 	context_save(v);
 	switch (why) {
 	case VCPU_STOP_OFF:
 		/* If two vCPUs get here at once, stop_vm() lets only one go on. */
-		if (all_off(v->vm) && stop_vm(v, "stopped, its last vCPU being off (PSCI CPU_OFF)"))
+		if (stop_vm(v, "stopped, its last vCPU being off (PSCI CPU_OFF)", true))
 			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_KICKED:
@@ -424,15 +428,15 @@ static void handle_stop(struct vcpu *v, enum vcpu_stop why)
 		sev();
 		break;
 	case VCPU_STOP_VM_OFF:
-		if (stop_vm(v, "powered off (PSCI SYSTEM_OFF)"))
+		if (stop_vm(v, "powered off (PSCI SYSTEM_OFF)", false))
 			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_VM_CRASH:
-		if (stop_vm(v, "stopped after a fault it cannot recover from"))
+		if (stop_vm(v, "stopped after a fault it cannot recover from", false))
 			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_VM_RESET:
-		if (stop_vm(v, "reset (PSCI SYSTEM_RESET)")) {
+		if (stop_vm(v, "reset (PSCI SYSTEM_RESET)", false)) {
 			load(v->vm);
 			start(v->vm);
 		}

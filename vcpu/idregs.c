@@ -57,9 +57,14 @@ static const u64 keep[IDREGS_COUNT] = {
 	 * MTE, MPAM_frac, RNDR_trap, NMI, MTE_frac, GCS, THE, MTEX, DF2, PFAR.
 	 */
 	[IDX(4, 1)] = F(0) | F(4) | F(12) | F(24) | F(32),
-	/* ID_AA64ZFR0_EL1, ID_AA64SMFR0_EL1: SVE and SME instruction sets. */
+	/* ID_AA64ZFR0_EL1: SVE instruction sets. */
 	[IDX(4, 4)] = ~0UL,
-	[IDX(4, 5)] = ~0UL,
+	/*
+	 * ID_AA64SMFR0_EL1: SME instruction sets, but not the FP8 ones
+	 * (F8F16, F8F32, SF8FMA, SF8DP4, SF8DP2): they need FPMR, which
+	 * HCRX_EL2.EnFPM (clear) disables.
+	 */
+	[IDX(4, 5)] = ~0UL & ~(BIT(41) | BIT(40) | BIT(30) | BIT(29) | BIT(28)),
 	/*
 	 * ID_AA64DFR0_EL1: DebugVer (capped), PMUVer (capped), BRPs, WRPs,
 	 * CTX_CMPs, DoubleLock, MTPMU. Not TraceVer, PMSVer (SPE), TraceFilt,
@@ -181,8 +186,14 @@ static u64 adjust(unsigned int index, u64 val)
 		if (field(val, 4))
 			val = set_field(val, 4, 1);
 		return cap_field(gicv3 ? val : set_field(val, 24, 0), 56, 1);
-	case IDX(4, 1): /* ID_AA64PFR1_EL1: CSV2_frac means something only with CSV2 1. */
-		return field(hw_value(IDX(4, 0)), 56) > 1 ? set_field(val, 32, 0) : val;
+	case IDX(4, 1):
+		/*
+		 * ID_AA64PFR1_EL1: CSV2_frac means something only with CSV2 1,
+		 * and its value 2 (FEAT_CSV2_1p2) brings the SCXTNUM registers,
+		 * which trap (HCR_EL2.EnSCXT clear), as CSV2 2 does.
+		 */
+		return field(hw_value(IDX(4, 0)), 56) > 1 ? set_field(val, 32, 0)
+							  : cap_field(val, 32, 1);
 	case IDX(5, 0): /* ID_AA64DFR0_EL1: Debugv8p8 and PMUv3p8 at most (no FEAT_FGT2 traps). */
 		return cap_pmu(cap_field(val, 0, 0xa), 8);
 	case IDX(7, 0): /* ID_AA64MMFR0_EL1 */
@@ -202,6 +213,14 @@ void idregs_load(const struct vcpu *v)
 
 	for (i = 0; i < IDREGS_COUNT; i++)
 		out[i] = keep[i] ? adjust(i, hw_value(i) & keep[i]) : 0;
+	/*
+	 * Without AArch32 at EL0 (ID_AA64PFR0_EL1.EL0 is 1) the AArch32 ID
+	 * registers are UNKNOWN: they must not claim anything.
+	 */
+	if (field(hw_value(IDX(4, 0)), 0) == 1) {
+		for (i = IDX(1, 0); i <= IDX(3, 7); i++)
+			out[i] = 0;
+	}
 }
 
 u64 idregs_value(const struct vcpu *v, unsigned int index)

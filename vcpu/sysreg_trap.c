@@ -28,7 +28,8 @@ static bool idreg(struct vcpu *v, u64 reg, bool read, unsigned int rt)
 {
 	unsigned int crm = SYS_ISS_CRM(reg);
 
-	if (!read || crm == 0)
+	/* TID3 traps CRm 1-7 only; the bound keeps the table index in range regardless. */
+	if (!read || crm == 0 || crm > 7)
 		return false;
 	vcpu_set_reg(v, rt, idregs_value(v, (crm - 1) * 8 + SYS_ISS_OP2(reg)));
 	return true;

@@ -164,10 +164,14 @@ static void el0_a32(void)
 		check((u32)o[4] == ID_VALUE, "el0-a32", "LDREQ of the ID register 0x%lx", o[4]);
 		check((u32)o[5] == 0xffffff80, "el0-a32", "LDRSB 0x%lx", o[5]);
 	}
+	/*
+	 * A store whose condition fails never accesses memory, so it cannot
+	 * trap on QEMU: Partita's skip of failed conditions is proven by
+	 * tests/unit/test_emul.c, this only checks the sequence as a whole.
+	 */
+	check(*reg32(0x90) == 0x5a, "el0-a32", "the STRNE whose condition failed wrote 0x%x",
+	      *reg32(0x90));
 	verdict("el0-a32");
-	check(*reg32(0x90) == 0x5a, "el0-a32-condition-failed",
-	      "the STRNE whose condition failed wrote 0x%x", *reg32(0x90));
-	verdict("el0-a32-condition-failed");
 }
 
 static void el0_a32_big_endian(void)

@@ -146,7 +146,7 @@ static void features(void)
 		MSR(TFSRE0_EL1, 0);
 		v = MRS(GMID_EL1);
 	});
-	FEATURE("CSV2_2", FIELD(PFR0, 56) >= 2, {
+	FEATURE("CSV2_2", FIELD(PFR0, 56) >= 2 || (FIELD(PFR0, 56) == 1 && FIELD(PFR1, 32) >= 2), {
 		MSR(SCXTNUM_EL1, 1);
 		MSR(SCXTNUM_EL0, MRS(SCXTNUM_EL1));
 	});

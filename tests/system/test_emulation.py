@@ -10,7 +10,7 @@ import pytest
 from test_vcpu import CPUS, ERROR, expect_pass, run_guest
 
 NAMES = ["step-emulated", "big-endian-el1", "el0-a64", "el0-a64-big-endian", "el0-a32",
-         "el0-a32-condition-failed", "el0-a32-big-endian", "el0-t32-setend", "el0-t32-it",
+         "el0-a32-big-endian", "el0-t32-setend", "el0-t32-it",
          "el0-t32-step"]
 
 
