@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "vcpu/hvc.h"
 #include "vcpu/inject.h"
+#include "vcpu/irq.h"
 #include "vcpu/mmio.h"
 #include "vcpu/sysreg_trap.h"
 
