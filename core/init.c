@@ -23,6 +23,7 @@
 #include "vcpu/context.h"
 #include "vcpu/hvc.h"
 #include "vcpu/irq.h"
+#include "vcpu/serror.h"
 
 #define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
@@ -403,6 +404,7 @@ static void core_main_on_cpu_stack(void *arg)
 	/* Partita's own interrupts of every CPU, before any CPU can take one. */
 	for (unsigned int i = 0; i < plat.cpu_count; i++)
 		irq_init_cpu(i);
+	serror_init();
 	init_gic_this_cpu(boot_cpu);
 	hvc_probe_firmware();
 	online = smp_start(&plat, boot_cpu);

@@ -5,6 +5,7 @@
 #include "platform/gic.h"
 #include "vcpu/exit.h"
 #include "vcpu/irq_owner.h"
+#include "vcpu/serror.h"
 
 #define UNOWNED_LOG_PER_SECOND 10
 
@@ -80,9 +81,12 @@ static void irq_unowned(unsigned int pcpu, u32 intid, u32 token)
 
 enum vcpu_stop vcpu_irq(struct vcpu *v)
 {
-	u32 intid, token = gic_ack(&intid);
+	u32 intid, token;
 	const struct irq_owner *o;
 
+	/* The GIC is a device: its errors are Partita's, not the guest's (vcpu/serror.h). */
+	serror_collect_guest(v);
+	token = gic_ack(&intid);
 	if (gic_is_special(intid))
 		return VCPU_RUNS;
 	o = irq_owner_get(v->pcpu, intid);
@@ -100,5 +104,6 @@ enum vcpu_stop vcpu_irq(struct vcpu *v)
 		irq_unowned(v->pcpu, intid, token);
 		break;
 	}
+	serror_collect_hyp(v, "handled a physical interrupt");
 	return VCPU_RUNS;
 }
