@@ -20,9 +20,9 @@ void serror_init(void)
  */
 static u64 collect(void)
 {
-	u64 disr;
-
 	if (has_ras) {
+		u64 disr;
+
 		esb();
 		isb();
 		disr = read_sysreg(DISR_EL1);
