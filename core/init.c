@@ -267,16 +267,17 @@ static void report(unsigned int boot_cpu)
 		log_info("cpu%u: mpidr 0x%lx%s%s", i, plat.cpus[i].mpidr,
 			 i == boot_cpu ? " (boot)" : "",
 			 plat.cpus[i].fault ? " (cannot be started)" : "");
-	if (plat.gic.version == 3)
-		for (i = 0; i < plat.gic.redist_count; i++)
-			log_info("gic: v3, distributor 0x%lx, redistributor region %u: 0x%lx (%lu "
-				 "KiB)",
-				 plat.gic.dist.base, i, plat.gic.redists[i].base,
-				 plat.gic.redists[i].size >> 10);
-	else
+	if (plat.gic.version == 3) {
+		log_info("gic: v3, distributor 0x%lx, redistributors 0x%lx (%lu KiB)",
+			 plat.gic.dist.base, plat.gic.redist.base, plat.gic.redist.size >> 10);
+		for (i = 1; i < plat.gic.redist_count; i++)
+			log_info("gic: redistributor region %u: 0x%lx (%lu KiB)", i,
+				 plat.gic.redists[i].base, plat.gic.redists[i].size >> 10);
+	} else {
 		log_info("gic: v2, distributor 0x%lx, cpu 0x%lx, hyp 0x%lx, vcpu 0x%lx",
 			 plat.gic.dist.base, plat.gic.cpu.base, plat.gic.hyp.base,
 			 plat.gic.vcpu.base);
+	}
 	log_info("timer: PPIs phys %u, virt %u, hyp %u", plat.timer.phys_ppi, plat.timer.virt_ppi,
 		 plat.timer.hyp_ppi);
 	log_info("psci: method smc");
