@@ -22,6 +22,12 @@ static inline u64 mmio_read64(u64 addr)
 	return *(volatile u64 *)addr;
 }
 
+/** Writes v to the 64-bit device register at addr. */
+static inline void mmio_write64(u64 addr, u64 v)
+{
+	*(volatile u64 *)addr = v;
+}
+
 /** Reads the 8-bit device register at addr. */
 static inline u8 mmio_read8(u64 addr)
 {

@@ -15,6 +15,9 @@
 _Static_assert(offsetof(struct vcpu, regs.spsr) == offsetof(struct vcpu, regs.elr) + 8,
 	       "spsr must follow elr");
 _Static_assert(offsetof(struct vcpu, regs) == 0, "the registers come first");
+_Static_assert(offsetof(struct vcpu, requests) % 8 == 0 &&
+		       offsetof(struct vcpu, high_dirty) == offsetof(struct vcpu, requests) + 4,
+	       "vcpu/entry.S loads requests and high_dirty as one 64-bit word");
 _Static_assert(_Alignof(struct vcpu) >= 16 && sizeof(struct vcpu) % 16 == 0,
 	       "SP_EL2 points at a vCPU while its guest runs: 16-byte alignment");
 
@@ -35,4 +38,5 @@ void asm_offsets(void)
 	DEFINE(VCPU_SPSR, offsetof(struct vcpu, regs.spsr));
 	DEFINE(VCPU_HOST_SP, offsetof(struct vcpu, host_sp));
 	DEFINE(VCPU_HIGH_DIRTY, offsetof(struct vcpu, high_dirty));
+	DEFINE(VCPU_REQUESTS, offsetof(struct vcpu, requests));
 }

@@ -22,6 +22,8 @@
 #include "platform/gic.h"
 #include "vcpu/context.h"
 #include "vcpu/hvc.h"
+#include "vcpu/irq.h"
+#include "vcpu/serror.h"
 
 #define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
@@ -194,13 +196,19 @@ static void map_ram(void)
 static void map_devices(void)
 {
 	const struct plat_gic *g = &plat.gic;
-	const struct plat_range *frames[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
+	const struct plat_range *frames[] = { &g->dist, &g->cpu, &g->hyp, &g->vcpu };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(frames); i++) {
 		if (frames[i]->size &&
 		    hyp_map(pa_init(frames[i]->base), frames[i]->size, HYP_MEM_DEVICE))
 			panic("cannot map GIC frame 0x%lx at EL2", frames[i]->base);
+	}
+	for (i = 0; i < g->redist_count; i++) {
+		if (g->redists[i].size &&
+		    hyp_map(pa_init(g->redists[i].base), g->redists[i].size, HYP_MEM_DEVICE))
+			panic("cannot map GIC redistributor region 0x%lx at EL2",
+			      g->redists[i].base);
 	}
 	if (plat.uart.kind != UART_NONE &&
 	    hyp_map(pa_init(plat.uart.reg.base), MAX(plat.uart.reg.size, PAGE_SIZE),
@@ -259,13 +267,17 @@ static void report(unsigned int boot_cpu)
 		log_info("cpu%u: mpidr 0x%lx%s%s", i, plat.cpus[i].mpidr,
 			 i == boot_cpu ? " (boot)" : "",
 			 plat.cpus[i].fault ? " (cannot be started)" : "");
-	if (plat.gic.version == 3)
+	if (plat.gic.version == 3) {
 		log_info("gic: v3, distributor 0x%lx, redistributors 0x%lx (%lu KiB)",
 			 plat.gic.dist.base, plat.gic.redist.base, plat.gic.redist.size >> 10);
-	else
+		for (i = 1; i < plat.gic.redist_count; i++)
+			log_info("gic: redistributor region %u: 0x%lx (%lu KiB)", i,
+				 plat.gic.redists[i].base, plat.gic.redists[i].size >> 10);
+	} else {
 		log_info("gic: v2, distributor 0x%lx, cpu 0x%lx, hyp 0x%lx, vcpu 0x%lx",
 			 plat.gic.dist.base, plat.gic.cpu.base, plat.gic.hyp.base,
 			 plat.gic.vcpu.base);
+	}
 	log_info("timer: PPIs phys %u, virt %u, hyp %u", plat.timer.phys_ppi, plat.timer.virt_ppi,
 		 plat.timer.hyp_ppi);
 	log_info("psci: method smc");
@@ -321,6 +333,7 @@ static void build_vms(void)
  * a hypervisor fault prints. Nothing a guest does can reach this.
  */
 #define SELFTEST_UNMAPPED 0x1000UL /* in the flash, which EL2 does not map */
+#define SELFTEST_SPI 34 /* qemu-virt's PL031 RTC (SPI 2), which no VM owns */
 
 static void selftest_el2_fault(void)
 {
@@ -335,6 +348,18 @@ static void selftest_el2_fault(void)
 	if (ba.selftest == BOOTARGS_SELFTEST_EL2_FAULT) {
 		log_info("selftest: reading unmapped address 0x%lx at EL2", SELFTEST_UNMAPPED);
 		(void)*(volatile u64 *)SELFTEST_UNMAPPED;
+	}
+	if (ba.selftest == BOOTARGS_SELFTEST_SPI) {
+		/*
+		 * An SPI nobody owns, enabled and pending as a boot loader might
+		 * leave one: it is taken once the boot CPU runs a guest, and must
+		 * then be disabled for good.
+		 */
+		log_info("selftest: SPI %u enabled and pending, routed to cpu%u", SELFTEST_SPI,
+			 this_cpu()->id);
+		gic_route_spi(SELFTEST_SPI, this_cpu()->id);
+		gic_enable(this_cpu()->id, SELFTEST_SPI);
+		gic_set_pending(this_cpu()->id, SELFTEST_SPI);
 	}
 }
 
@@ -377,6 +402,10 @@ static void core_main_on_cpu_stack(void *arg)
 	percpu[boot_cpu].online = true;
 	if (gic_init(&plat))
 		panic("GICv%u is not supported", plat.gic.version);
+	/* Partita's own interrupts of every CPU, before any CPU can take one. */
+	for (unsigned int i = 0; i < plat.cpu_count; i++)
+		irq_init_cpu(i);
+	serror_init();
 	init_gic_this_cpu(boot_cpu);
 	hvc_probe_firmware();
 	online = smp_start(&plat, boot_cpu);

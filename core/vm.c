@@ -11,10 +11,10 @@
 #include "lib/log.h"
 #include "mm/palloc.h"
 #include "mm/stage2.h"
-#include "platform/gic.h"
 #include "platform/psci_fw.h"
 #include "vcpu/context.h"
 #include "vcpu/exit.h"
+#include "vcpu/irq.h"
 #include "vcpu/testdev.h"
 
 #define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 of an arm64 Image */
@@ -302,23 +302,6 @@ void vm_start_all(void)
 	sev();
 }
 
-void vcpu_kick(struct vcpu *v)
-{
-	gic_send_sgi(v->pcpu, GIC_SGI_KICK);
-}
-
-enum vcpu_stop vcpu_irq(struct vcpu *v)
-{
-	u32 intid, token = gic_ack(&intid);
-
-	if (intid >= GIC_INTID_SPURIOUS)
-		return VCPU_RUNS;
-	gic_eoi(token);
-	if (intid != GIC_SGI_KICK)
-		log_debug(VCPU_FMT ": interrupt %u taken to EL2 and dropped", VCPU_ARGS(v), intid);
-	return v->vm->state == VM_RUNNING ? VCPU_RUNS : VCPU_STOP_KICKED;
-}
-
 static bool others_off(const struct vm *vm)
 {
 	unsigned int i;
@@ -375,7 +358,7 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 		if (vm->vcpus[i].power == VCPU_ON_PENDING)
 			vm->vcpus[i].power = VCPU_OFF;
 		else if (vm->vcpus[i].power == VCPU_ON)
-			vcpu_kick(&vm->vcpus[i]);
+			vcpu_request(&vm->vcpus[i], VCPU_REQ_STOP);
 	}
 	spin_unlock(&vm->lock);
 	log_info("vm%u %s: %s, by vcpu%u", vm->id, vm->name, why, self->id);
@@ -456,6 +439,8 @@ static void wait_power_on(struct vcpu *v)
 			wfe();
 		spin_lock(&v->vm->lock);
 		if (v->power == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
+			/* A stop request meant for an earlier life (it went off first) is void. */
+			vcpu_requests_clear(v);
 			v->power = VCPU_ON;
 			go = true;
 		}

@@ -387,6 +387,33 @@ static int ppi_at(const void *fdt, int node, int index, u32 *intid)
 	return 0;
 }
 
+/*
+ * GICv3: #redistributor-regions (1 when absent) reg entries follow the
+ * distributor's; a large machine splits its redistributors over several.
+ */
+static int discover_redists(const void *fdt, int node, const char *name, struct platform *p)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, "#redistributor-regions", &len);
+	u32 count = v && len >= 4 ? fdt32_to_cpu(*v) : 1;
+
+	if (!count || count > PLAT_MAX_REDIST_REGIONS) {
+		log_err("fdt: %s: #redistributor-regions is %u, must be 1 to %d", name, count,
+			PLAT_MAX_REDIST_REGIONS);
+		return -E_INVAL;
+	}
+	for (u32 i = 0; i < count; i++) {
+		if (reg_at(fdt, node, 1 + (int)i, &p->gic.redists[i])) {
+			log_err("fdt: %s: reg lacks redistributor region %u of the %u "
+				"#redistributor-regions says",
+				name, i, count);
+			return -E_INVAL;
+		}
+	}
+	p->gic.redist_count = count;
+	return 0;
+}
+
 static int discover_gic(const void *fdt, struct platform *p)
 {
 	static const char *const compat[] = {
@@ -412,6 +439,8 @@ static int discover_gic(const void *fdt, struct platform *p)
 			which == 0 ? "redistributors" : "CPU interface");
 		return -E_INVAL;
 	}
+	if (which == 0 && discover_redists(fdt, node, name, p))
+		return -E_INVAL;
 	if (which != 0) {
 		/* GICH and GICV are optional in the binding but Partita needs them. */
 		if (reg_at(fdt, node, 2, &p->gic.hyp) || reg_at(fdt, node, 3, &p->gic.vcpu)) {

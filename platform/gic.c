@@ -1,43 +1,67 @@
 /*
  * Host GICv2 and GICv3 drivers, register layouts from the GIC architecture
- * specification (IHI 0069) and the GIC-400 TRM.
+ * specification (IHI 0069) and the GICv2 specification (IHI 0048).
+ *
+ * Both run with EOImode = 1: a write to EOIR only drops the running
+ * priority, and the interrupt stays active until DIR (or, for an interrupt
+ * handed to a guest through a list register with the HW bit, the guest's
+ * own deactivation). With EOImode 0 an EOIR would also deactivate, and a
+ * HW-mapped virtual interrupt could then never be deactivated by its guest.
  */
 #include "platform/gic.h"
 
 #include "arch/mmio.h"
 #include "arch/sysreg.h"
+#include "platform/gic_rd.h"
 
 /* Distributor, both versions. */
 #define GICD_CTLR 0x0000
+#define GICD_CTLR_ENABLE_G0 BIT(0) /* v2 without Security Extensions; v2 NS view: Grp1 */
 #define GICD_CTLR_ENABLE_G1 BIT(1) /* v3: EnableGrp1 (DS=1) or EnableGrp1A (DS=0) */
 #define GICD_CTLR_ARE BIT(4)
 #define GICD_CTLR_RWP BIT(31)
 #define GICD_TYPER 0x0004
+#define GICD_TYPER_ITLINES 0x1fU
 #define GICD_TYPER_CPUNUMBER (7U << 5)
+#define GICD_IGROUPR 0x0080
 #define GICD_ISENABLER 0x0100
 #define GICD_ICENABLER 0x0180
+#define GICD_ISPENDR 0x0200
+#define GICD_ICPENDR 0x0280
+#define GICD_ICACTIVER 0x0380
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
+#define GICD_ICFGR 0x0c00
+#define GICD_IGRPMODR 0x0d00
 #define GICD_SGIR 0x0f00
+#define GICD_CPENDSGIR 0x0f10
+#define GICD_IROUTER 0x6000
 
 /* GICv2 CPU interface. */
 #define GICC_CTLR 0x0000
+#define GICC_CTLR_ENABLE BIT(0) /* EnableGrp0, or EnableGrp1 in the Non-secure view */
+#define GICC_CTLR_EOIMODE BIT(9) /* EOImodeS, or EOImodeNS in the Non-secure view */
 #define GICC_PMR 0x0004
 #define GICC_IAR 0x000c
 #define GICC_EOIR 0x0010
+#define GICC_DIR 0x1000
 
 /* GICv3 redistributor: RD_base frame, then SGI_base frame 64 KiB above. */
+#define GICR_CTLR 0x0000
+#define GICR_CTLR_RWP BIT(3)
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
-#define GICR_TYPER 0x0008
-#define GICR_TYPER_VLPIS BIT(1)
-#define GICR_TYPER_LAST BIT(4)
 #define GICR_SGI_BASE 0x10000
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
 #define GICR_ICENABLER0 0x0180
+#define GICR_ISPENDR0 0x0200
+#define GICR_ICPENDR0 0x0280
+#define GICR_ICACTIVER0 0x0380
 #define GICR_IPRIORITYR 0x0400
+#define GICR_ICFGR0 0x0c00
+#define GICR_IGRPMODR0 0x0d00
 
 /* GICv3 CPU interface, by encoding so any assembler takes them. */
 #define ICC_SRE_EL2 s3_4_c12_c9_5
@@ -46,7 +70,9 @@
 #define ICC_PMR_EL1 s3_0_c4_c6_0
 #define ICC_IAR1_EL1 s3_0_c12_c12_0
 #define ICC_EOIR1_EL1 s3_0_c12_c12_1
+#define ICC_DIR_EL1 s3_0_c12_c11_1
 #define ICC_CTLR_EL1 s3_0_c12_c12_4
+#define ICC_CTLR_EOIMODE BIT(1)
 #define ICC_IGRPEN1_EL1 s3_0_c12_c12_7
 #define ICC_SGI1R_EL1 s3_0_c12_c11_5
 
@@ -55,7 +81,9 @@
 
 static unsigned int version;
 static u64 dist, cpuif;
-static u64 redist_region, redist_region_size;
+static u32 nr_lines;
+static const struct plat_range *redists;
+static unsigned int redist_count;
 static struct {
 	u64 mpidr;
 	u64 rd_base; /* v3 */
@@ -68,46 +96,109 @@ static void v3_wait_rwp(void)
 		cpu_relax();
 }
 
+static void v3_wait_rd_rwp(u64 rd)
+{
+	while (mmio_read32(rd + GICR_CTLR) & GICR_CTLR_RWP)
+		cpu_relax();
+}
+
+/* The register holding intid's bit in a one-bit-per-INTID array at base. */
+static u64 bit_reg(u64 base, u32 intid)
+{
+	return base + (intid / 32) * 4;
+}
+
+/*
+ * Every SPI disabled, not pending, not active, at the default priority: a
+ * boot loader may have left a device's interrupt enabled and pending, and
+ * nothing may fire before its owner is decided.
+ */
+static void quiesce_spis(void)
+{
+	u32 i;
+
+	for (i = GIC_NR_PRIVATE; i < nr_lines; i += 32) {
+		mmio_write32(bit_reg(dist + GICD_ICENABLER, i), ~0U);
+		mmio_write32(bit_reg(dist + GICD_ICPENDR, i), ~0U);
+		mmio_write32(bit_reg(dist + GICD_ICACTIVER, i), ~0U);
+	}
+	for (i = GIC_NR_PRIVATE; i < nr_lines; i += 4)
+		mmio_write32(dist + GICD_IPRIORITYR + i, PRIORITY_DEFAULT * 0x01010101U);
+}
+
+static int v3_init(const struct platform *p)
+{
+	u32 i;
+
+	redists = p->gic.redists;
+	redist_count = p->gic.redist_count;
+	/* Groups off while they are reconfigured; ARE stays set (clearing it is not allowed then). */
+	mmio_write32(dist + GICD_CTLR, GICD_CTLR_ARE);
+	v3_wait_rwp();
+	quiesce_spis();
+	/* Group 1 Non-secure (IGRPMODR 0); RAZ/WI to Non-secure EL2 when the firmware owns groups. */
+	for (i = GIC_NR_PRIVATE; i < nr_lines; i += 32) {
+		mmio_write32(bit_reg(dist + GICD_IGROUPR, i), ~0U);
+		mmio_write32(bit_reg(dist + GICD_IGRPMODR, i), 0);
+	}
+	v3_wait_rwp();
+	mmio_write32(dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
+	v3_wait_rwp();
+	return 0;
+}
+
+/*
+ * GICv2: a GIC with the Security Extensions shows Non-secure EL2 only Group
+ * 1 (the firmware put everything there; IGROUPR is RAZ/WI to it) and bit 0
+ * of GICD_CTLR and GICC_CTLR enables that group. Without them (QEMU's virt
+ * machine without secure=on) there is one view, every interrupt resets to
+ * Group 0, which the CPU interface signals as IRQ while FIQEn is clear:
+ * bit 0 enables it. Both ways, the group is left alone.
+ */
+static int v2_init(const struct platform *p)
+{
+	cpuif = p->gic.cpu.base;
+	mmio_write32(dist + GICD_CTLR, 0);
+	quiesce_spis();
+	mmio_write32(dist + GICD_CTLR, GICD_CTLR_ENABLE_G0);
+	return 0;
+}
+
 int gic_init(const struct platform *p)
 {
 	version = p->gic.version;
 	dist = p->gic.dist.base;
-	if (version == 3) {
-		redist_region = p->gic.redist.base;
-		redist_region_size = p->gic.redist.size;
-		mmio_write32(dist + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_ENABLE_G1);
-		v3_wait_rwp();
-		return 0;
-	}
-	if (version != 2)
+	if (version != 2 && version != 3)
 		return -E_NOTSUPP;
-	cpuif = p->gic.cpu.base;
-	mmio_write32(dist + GICD_CTLR, 1);
-	return 0;
+	nr_lines = 32 * ((mmio_read32(dist + GICD_TYPER) & GICD_TYPER_ITLINES) + 1);
+	nr_lines = MIN(nr_lines, (u32)GIC_MAX_SPI_INTID + 1);
+	return version == 3 ? v3_init(p) : v2_init(p);
 }
 
-/* Walks the redistributor frames for the one whose affinity is mpidr's. */
-static u64 v3_find_rd(u64 mpidr)
+u32 gic_nr_lines(void)
 {
-	u32 aff = (u32)(((mpidr >> 8) & 0xff000000) | (mpidr & 0xffffff));
-	u64 rd = redist_region;
+	return nr_lines;
+}
 
-	while (rd < redist_region + redist_region_size) {
-		u64 typer = mmio_read64(rd + GICR_TYPER);
+static u64 v3_read_typer(u64 rd)
+{
+	return mmio_read64(rd + GICR_TYPER);
+}
 
-		if ((u32)(typer >> 32) == aff)
-			return rd;
-		if (typer & GICR_TYPER_LAST)
-			break;
-		rd += (typer & GICR_TYPER_VLPIS) ? 0x40000 : 0x20000;
-	}
-	return 0;
+/* Every SGI and PPI off, not pending, not active; only the kick enabled. */
+static void quiesce_private(u64 base, u32 isenabler, u32 icenabler, u32 icpendr, u32 icactiver)
+{
+	mmio_write32(base + icenabler, ~0U);
+	mmio_write32(base + icpendr, ~0U);
+	mmio_write32(base + icactiver, ~0U);
+	for (unsigned int i = 0; i < GIC_NR_PRIVATE; i += 4)
+		mmio_write32(base + GICD_IPRIORITYR + i, PRIORITY_DEFAULT * 0x01010101U);
+	mmio_write32(base + isenabler, BIT(GIC_SGI_KICK));
 }
 
 static int v3_init_cpu(unsigned int cpu, u64 mpidr)
 {
-	u64 rd = v3_find_rd(mpidr), sgi;
-	unsigned int i;
+	u64 rd = gic_rd_find(redists, redist_count, mpidr, v3_read_typer), sgi;
 
 	if (!rd)
 		return -E_NOENT;
@@ -118,15 +209,15 @@ static int v3_init_cpu(unsigned int cpu, u64 mpidr)
 	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
 		cpu_relax();
 	mmio_write32(sgi + GICR_ICENABLER0, ~0U);
+	v3_wait_rd_rwp(rd);
 	mmio_write32(sgi + GICR_IGROUPR0, ~0U);
-	for (i = 0; i < 32; i += 4)
-		mmio_write32(sgi + GICR_IPRIORITYR + i, PRIORITY_DEFAULT * 0x01010101U);
-	mmio_write32(sgi + GICR_ISENABLER0, BIT(GIC_SGI_KICK));
+	mmio_write32(sgi + GICR_IGRPMODR0, 0);
+	quiesce_private(sgi, GICR_ISENABLER0, GICR_ICENABLER0, GICR_ICPENDR0, GICR_ICACTIVER0);
 
 	write_sysreg(ICC_SRE_EL2, read_sysreg(ICC_SRE_EL2) | ICC_SRE_SRE | ICC_SRE_ENABLE);
 	isb();
 	write_sysreg(ICC_PMR_EL1, PMR_ALLOW_ALL);
-	write_sysreg(ICC_CTLR_EL1, 0); /* EOImode 0: EOIR drops priority and deactivates */
+	write_sysreg(ICC_CTLR_EL1, ICC_CTLR_EOIMODE);
 	write_sysreg(ICC_IGRPEN1_EL1, 1);
 	isb();
 	return 0;
@@ -142,13 +233,12 @@ static int v2_init_cpu(unsigned int cpu)
 	cpus[cpu].target_mask = (u8)mmio_read32(dist + GICD_ITARGETSR);
 	if (!cpus[cpu].target_mask && !(mmio_read32(dist + GICD_TYPER) & GICD_TYPER_CPUNUMBER))
 		cpus[cpu].target_mask = 1;
-	for (unsigned int i = 0; i < 32; i += 4)
-		mmio_write32(dist + GICD_IPRIORITYR + i, PRIORITY_DEFAULT * 0x01010101U);
-	/* Only the kick: a PPI the loader left enabled would be taken and dropped forever. */
-	mmio_write32(dist + GICD_ICENABLER, ~0U);
-	mmio_write32(dist + GICD_ISENABLER, BIT(GIC_SGI_KICK));
+	/* A pending SGI is cleared per source (CPENDSGIR); ICPENDR0 ignores SGIs on v2. */
+	for (unsigned int i = 0; i < GIC_NR_SGIS; i += 4)
+		mmio_write32(dist + GICD_CPENDSGIR + i, ~0U);
+	quiesce_private(dist, GICD_ISENABLER, GICD_ICENABLER, GICD_ICPENDR, GICD_ICACTIVER);
 	mmio_write32(cpuif + GICC_PMR, PMR_ALLOW_ALL);
-	mmio_write32(cpuif + GICC_CTLR, 1);
+	mmio_write32(cpuif + GICC_CTLR, GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
 	return cpus[cpu].target_mask ? 0 : -E_NOENT;
 }
 
@@ -190,14 +280,85 @@ u32 gic_ack(u32 *intid)
 	return iar;
 }
 
-void gic_eoi(u32 iar)
+void gic_eoi(u32 token)
 {
 	if (version == 3) {
-		write_sysreg(ICC_EOIR1_EL1, iar);
+		write_sysreg(ICC_EOIR1_EL1, token);
 		isb();
 	} else {
-		mmio_write32(cpuif + GICC_EOIR, iar);
+		mmio_write32(cpuif + GICC_EOIR, token);
 	}
+}
+
+void gic_deactivate(u32 token)
+{
+	if (version == 3) {
+		write_sysreg(ICC_DIR_EL1, token);
+		isb();
+	} else {
+		mmio_write32(cpuif + GICC_DIR, token);
+	}
+}
+
+/* The frame that holds intid's registers: the CPU's SGI_base (v3 private) or the distributor. */
+static u64 frame_of(unsigned int cpu, u32 intid)
+{
+	return version == 3 && intid < GIC_NR_PRIVATE ? cpus[cpu].rd_base + GICR_SGI_BASE : dist;
+}
+
+/* Writes intid's bit of a set/clear array; the offsets are the same in GICD and SGI_base. */
+static void write_bit(unsigned int cpu, u32 intid, u32 array)
+{
+	mmio_write32(bit_reg(frame_of(cpu, intid) + array, intid), BIT(intid % 32));
+}
+
+void gic_enable(unsigned int cpu, u32 intid)
+{
+	write_bit(cpu, intid, GICD_ISENABLER);
+}
+
+void gic_disable(unsigned int cpu, u32 intid)
+{
+	write_bit(cpu, intid, GICD_ICENABLER);
+	if (version == 3 && intid < GIC_NR_PRIVATE)
+		v3_wait_rd_rwp(cpus[cpu].rd_base);
+	else if (version == 3)
+		v3_wait_rwp();
+}
+
+void gic_set_pending(unsigned int cpu, u32 intid)
+{
+	write_bit(cpu, intid, GICD_ISPENDR);
+}
+
+void gic_set_priority(unsigned int cpu, u32 intid, u8 prio)
+{
+	/* IPRIORITYR is byte-accessible in both versions. */
+	mmio_write8(frame_of(cpu, intid) + GICD_IPRIORITYR + intid, prio);
+}
+
+void gic_set_edge(unsigned int cpu, u32 intid, bool edge)
+{
+	u64 reg = frame_of(cpu, intid) + GICD_ICFGR + (intid / 16) * 4;
+	u32 bit = BIT(2 * (intid % 16) + 1), v;
+
+	if (intid < GIC_NR_SGIS)
+		return;
+	v = mmio_read32(reg);
+	mmio_write32(reg, edge ? v | bit : v & ~bit);
+}
+
+void gic_route_spi(u32 intid, unsigned int target)
+{
+	u64 m = cpus[target].mpidr;
+
+	if (intid < GIC_NR_PRIVATE || intid >= nr_lines)
+		return;
+	if (version == 3)
+		/* Interrupt_Routing_Mode 0: to the one PE of Aff3.Aff2.Aff1.Aff0. */
+		mmio_write64(dist + GICD_IROUTER + 8UL * intid, m & MPIDR_AFFINITY_MASK);
+	else
+		mmio_write8(dist + GICD_ITARGETSR + intid, cpus[target].target_mask);
 }
 
 unsigned int gic_version(void)

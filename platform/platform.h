@@ -11,6 +11,7 @@
 #define PLAT_MAX_MEM 16
 #define PLAT_MAX_RESERVED 32
 #define PLAT_PATH_MAX 64
+#define PLAT_MAX_REDIST_REGIONS 8
 
 /* MPIDR_EL1 affinity fields Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
@@ -56,6 +57,9 @@ struct plat_gic {
 	unsigned int version; /* 2 or 3 */
 	struct plat_range dist;
 	struct plat_range redist; /* v3: the first redistributor region */
+	struct plat_range
+		redists[PLAT_MAX_REDIST_REGIONS]; /* v3: every region, redists[0] == redist */
+	unsigned int redist_count;
 	struct plat_range cpu; /* v2: GICC */
 	struct plat_range hyp; /* v2: GICH */
 	struct plat_range vcpu; /* v2: GICV */

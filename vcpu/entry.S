@@ -80,8 +80,13 @@ guest_return:
 	cbnz	x0, guest_stopped
 	ldr	x0, [sp, #ENTER_VCPU]
 	mov	sp, x0
-	ldrb	w1, [sp, #VCPU_HIGH_DIRTY]
-	cbnz	w1, restore_all
+	/*
+	 * One load checks both the requests word (low half: work posted by
+	 * another CPU or an interrupt handler, to be seen before the guest
+	 * runs) and high_dirty (byte 4).
+	 */
+	ldr	x1, [sp, #VCPU_REQUESTS]
+	cbnz	x1, guest_return_slow
 restore_low:
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
@@ -98,6 +103,15 @@ restore_low:
 	/* Nothing executes past an eret, not even speculatively. */
 	dsb	nsh
 	isb
+
+/* sp = x0 = the vCPU frame; x1 = its requests (low half) and high_dirty (byte 4). */
+guest_return_slow:
+	cbz	w1, restore_all
+	/* Requests: handled on the hypervisor stack, then the return starts over. */
+	ldr	x2, [x0, #VCPU_HOST_SP]
+	mov	sp, x2
+	bl	vcpu_handle_requests
+	b	guest_return
 
 /* sp = the vCPU frame: everything, x19-x29 included. */
 restore_all:

@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "vcpu/hvc.h"
 #include "vcpu/inject.h"
+#include "vcpu/irq.h"
 #include "vcpu/mmio.h"
 #include "vcpu/sysreg_trap.h"
 
@@ -120,7 +121,9 @@ const exit_handler exit_handlers[ESR_ELx_EC_MAX + 1] = {
 
 /*
  * An SError from the guest's time slice is the guest's: hand it back as a
- * virtual SError rather than letting it touch anything else.
+ * virtual SError rather than letting it touch anything else. EL2's own
+ * device accesses collect their errors before the guest runs again
+ * (vcpu/serror.h), so one taken here was raised by the guest.
  */
 static __attribute__((noinline, cold)) enum vcpu_stop exit_serror(struct vcpu *v)
 {

@@ -49,15 +49,6 @@ static inline void vcpu_skip_instr(struct vcpu *v, u64 esr)
 	vcpu_set_pc(v, vcpu_pc(v) + 4);
 }
 
-/**
- * Asks the vCPU on another physical CPU to leave the guest and look at its
- * VM's state: core/ provides it (it sends an SGI).
- */
-void vcpu_kick(struct vcpu *v);
-
-/** Handles an interrupt taken to EL2 while the guest ran: core/ provides it. */
-enum vcpu_stop vcpu_irq(struct vcpu *v);
-
 /** Says which VM and vCPU a log line is about, as "vm0 (name) vcpu1". */
 #define VCPU_FMT "vm%u (%s) vcpu%u"
 #define VCPU_ARGS(v) (v)->vm->id, (v)->vm->name, (v)->id

@@ -8,6 +8,7 @@
 #include "arch/cache.h"
 #include "lib/fmt.h"
 #include "platform/console.h"
+#include "vcpu/serror.h"
 #include "vcpu/hvc.h"
 #include "vcpu/smccc.h"
 
@@ -26,7 +27,10 @@ static void console_flush(struct vcpu *v)
 		tag[n++] = *s++;
 	tag[n++] = ']';
 	tag[n++] = ' ';
+	/* The UART is a device: its errors are Partita's, not the guest's (vcpu/serror.h). */
+	serror_collect_guest(v);
 	console_write_pair(tag, n, v->console_line, v->console_len);
+	serror_collect_hyp(v, "wrote its console line");
 	v->console_len = 0;
 }
 

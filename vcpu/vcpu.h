@@ -105,6 +105,11 @@ struct mmio_dev {
 struct __attribute__((aligned(16))) vcpu {
 	struct vcpu_regs regs; /* first: the assembly addresses it at offset 0 */
 	u64 host_sp; /* the hypervisor's stack while the guest runs */
+	/*
+	 * requests and high_dirty share one 64-bit word, so that the return to
+	 * the guest checks both with one load: see vcpu/entry.S.
+	 */
+	u32 requests; /* VCPU_REQ_* (vcpu/irq.h), atomic: checked before every return to the guest */
 	bool high_dirty; /* a handler wrote x19-x29: reload them on return */
 	struct vm *vm;
 	unsigned int id; /* index within the VM, also its MPIDR Aff0 */

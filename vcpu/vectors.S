@@ -55,6 +55,30 @@ hyp_vectors:
 hyp_save_and_report:
 	store_x2_to_x29
 	/*
+	 * An SError taken inside arch_serror_take (arch/serror.S) is one
+	 * Partita asked for: resume at arch_serror_taken with x0 = ESR_EL2.
+	 */
+	cmp	x0, #3
+	b.ne	2f
+	mrs	x2, elr_el2
+	adrp	x3, arch_serror_take
+	add	x3, x3, :lo12:arch_serror_take
+	cmp	x2, x3
+	b.lo	2f
+	adrp	x3, arch_serror_end
+	add	x3, x3, :lo12:arch_serror_end
+	cmp	x2, x3
+	b.hs	2f
+	adrp	x3, arch_serror_taken
+	add	x3, x3, :lo12:arch_serror_taken
+	msr	elr_el2, x3
+	mrs	x0, esr_el2
+	ldp	x2, x3, [sp, #16 * 1]
+	ldr	x1, [sp, #8]
+	add	sp, sp, #HYP_FRAME_SIZE
+	eret
+2:
+	/*
 	 * A synchronous fault on the probing load (arch/probe.S) is expected:
 	 * resume at its fixup, which returns false, instead of reporting it.
 	 */

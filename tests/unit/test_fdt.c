@@ -143,6 +143,8 @@ static void test_virt_gicv3_machine(void **state)
 	assert_int_equal(plat.gic.version, 3);
 	assert_range(&plat.gic.dist, 0x08000000, 0x10000);
 	assert_range(&plat.gic.redist, 0x080a0000, 0xf60000);
+	assert_int_equal(plat.gic.redist_count, 1);
+	assert_range(&plat.gic.redists[0], 0x080a0000, 0xf60000);
 	assert_int_equal(plat.gic.maint_ppi, 25);
 
 	/* The binding's order is secure, non-secure physical, virtual, hypervisor. */
@@ -251,6 +253,25 @@ static void test_gicv2(void **state)
 	assert_range(&plat.gic.hyp, 0x08030000, 0x10000);
 	assert_range(&plat.gic.vcpu, 0x08040000, 0x10000);
 	assert_int_equal(plat.gic.maint_ppi, 25);
+}
+
+/* Every region #redistributor-regions announces is read, not only the first. */
+static void test_gicv3_redist_regions(void **state)
+{
+	(void)state;
+	expect_discovered("gicv3-redist-regions");
+	assert_int_equal(plat.gic.redist_count, 2);
+	assert_range(&plat.gic.redists[0], 0x080a0000, 0x40000);
+	assert_range(&plat.gic.redists[1], 0x080e0000, 0x40000);
+	assert_range(&plat.gic.redist, 0x080a0000, 0x40000);
+}
+
+/* More regions announced than reg gives: refused, naming the node and the count. */
+static void test_gicv3_redist_regions_short(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("gicv3-redist-regions-short"), "intc@8000000",
+		       "redistributor region 2 of the 3");
 }
 
 /* A GICv2 without GICH and GICV cannot be virtualized: refused, naming the node. */
@@ -750,6 +771,8 @@ int main(void)
 		cmocka_unit_test(test_reserved_regions),
 		cmocka_unit_test(test_32bit_cells),
 		cmocka_unit_test(test_gicv2),
+		cmocka_unit_test(test_gicv3_redist_regions),
+		cmocka_unit_test(test_gicv3_redist_regions_short),
 		cmocka_unit_test(test_gicv2_without_virt_frames),
 		cmocka_unit_test(test_psci_hvc),
 		cmocka_unit_test(test_psci_0_1_refused),

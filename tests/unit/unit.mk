@@ -29,6 +29,10 @@ UNIT_TESTS += log
 UNIT_SRCS_log := lib/log.c lib/fmt.c
 UNIT_TESTS += bootargs
 UNIT_SRCS_bootargs := core/bootargs.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
+UNIT_TESTS += gic_rd
+UNIT_SRCS_gic_rd := platform/gic_rd.c
+UNIT_TESTS += irq_owner
+UNIT_SRCS_irq_owner := vcpu/irq_owner.c
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))

@@ -1,0 +1,109 @@
+#include "vcpu/irq.h"
+
+#include "arch/atomic.h"
+#include "lib/log.h"
+#include "platform/gic.h"
+#include "vcpu/exit.h"
+#include "vcpu/irq_owner.h"
+#include "vcpu/serror.h"
+
+#define UNOWNED_LOG_PER_SECOND 10
+
+/* The kick SGI carries no work of its own: the request word says what to do. */
+static void kick_handler(u32 intid)
+{
+	(void)intid;
+}
+
+void irq_init_cpu(unsigned int cpu)
+{
+	/* Only fails for a CPU out of range or if registered twice: neither happens. */
+	(void)irq_owner_set_hyp(cpu, GIC_SGI_KICK, kick_handler);
+}
+
+void vcpu_request(struct vcpu *v, u32 req)
+{
+	/* Release: what the requester wrote is visible before the bit; gic_send_sgi() orders the SGI. */
+	atomic_or32_release(&v->requests, req);
+	gic_send_sgi(v->pcpu, GIC_SGI_KICK);
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+	vcpu_request(v, VCPU_REQ_KICK);
+}
+
+void vcpu_requests_clear(struct vcpu *v)
+{
+	*(volatile u32 *)&v->requests = 0;
+}
+
+enum vcpu_stop vcpu_handle_requests(struct vcpu *v)
+{
+	u32 req = atomic_take32_acquire(&v->requests);
+
+	/* VCPU_REQ_KICK and, until the vGIC lands, VCPU_REQ_VGIC_UPDATE need nothing more. */
+	return (req & VCPU_REQ_STOP) ? VCPU_STOP_KICKED : VCPU_RUNS;
+}
+
+void vgic_inject_hw(struct vcpu *v, u32 intid)
+{
+	gic_deactivate(intid);
+	log_debug(VCPU_FMT ": interrupt %u of its VM dropped: no vGIC yet", VCPU_ARGS(v), intid);
+}
+
+/* At most UNOWNED_LOG_PER_SECOND warnings a second, whatever the machine does. */
+static bool unowned_log_allowed(void)
+{
+	static u64 window;
+	static unsigned int count;
+	u64 now = counter_read();
+
+	if (now - window > counter_freq()) {
+		window = now;
+		count = 0;
+	}
+	return count++ < UNOWNED_LOG_PER_SECOND;
+}
+
+/*
+ * An interrupt nobody owns should never have been enabled (gic_init()
+ * disables them all): disable it for good, so it cannot fire again.
+ */
+static void irq_unowned(unsigned int pcpu, u32 intid, u32 token)
+{
+	gic_disable(pcpu, intid);
+	gic_eoi(token);
+	gic_deactivate(token);
+	if (unowned_log_allowed())
+		log_warn("cpu%u: interrupt %u has no owner; disabled", pcpu, intid);
+}
+
+enum vcpu_stop vcpu_irq(struct vcpu *v)
+{
+	u32 intid, token;
+	const struct irq_owner *o;
+
+	/* The GIC is a device: its errors are Partita's, not the guest's (vcpu/serror.h). */
+	serror_collect_guest(v);
+	token = gic_ack(&intid);
+	if (gic_is_special(intid))
+		return VCPU_RUNS;
+	o = irq_owner_get(v->pcpu, intid);
+	switch (o->kind) {
+	case IRQ_OWNER_HYP:
+		gic_eoi(token);
+		gic_deactivate(token);
+		o->handler(intid);
+		break;
+	case IRQ_OWNER_VM:
+		gic_eoi(token);
+		vgic_inject_hw(o->vcpu, intid);
+		break;
+	default:
+		irq_unowned(v->pcpu, intid, token);
+		break;
+	}
+	serror_collect_hyp(v, "handled a physical interrupt");
+	return VCPU_RUNS;
+}
