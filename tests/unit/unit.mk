@@ -29,6 +29,14 @@ UNIT_TESTS += log
 UNIT_SRCS_log := lib/log.c lib/fmt.c
 UNIT_TESTS += bootargs
 UNIT_SRCS_bootargs := core/bootargs.c lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
+UNIT_VGIC_SRCS := vcpu/vgic/irq.c vcpu/vgic/lr.c vcpu/vgic/lr_format.c vcpu/vgic/regs.c \
+	vcpu/vgic/sgi.c vcpu/vgic/dist_v3.c vcpu/vgic/redist_v3.c vcpu/vgic/dist_v2.c
+UNIT_TESTS += vgic_lr
+UNIT_SRCS_vgic_lr := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vgic_regs
+UNIT_SRCS_vgic_regs := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vgic_sgi
+UNIT_SRCS_vgic_sgi := $(UNIT_VGIC_SRCS)
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
