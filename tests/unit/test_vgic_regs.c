@@ -125,8 +125,9 @@ static void test_v3_dist_raz_wi(void **state)
 {
 	(void)state;
 	d3w(0x100, 4, 0xffffffff);
-	assert_int_equal(d3r(0x100, 4), 0);
 	assert_int_equal(vm.cpu[0].priv[1].enabled, false);
+	r3w(0, 0x10100, 4, 0xffffffff);
+	assert_int_equal(d3r(0x100, 4), 0);
 	d3w(0x400, 4, 0xffffffff);
 	assert_int_equal(d3r(0x400, 4), 0);
 	d3w(0x6000, 8, 1);

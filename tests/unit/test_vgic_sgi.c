@@ -194,6 +194,9 @@ static void test_vcpu_reset(void **state)
 	dirty();
 	assert_int_equal(vgic_v3_dist_write(&vm.d, 0, 0x6000 + 8 * 34, 8, 1, &kick), 0);
 	fake_exit(&vm, 1);
+	/* SPI 33 is routed to vCPU 1 and active there (the guest took it). */
+	assert_int_equal(vgic_v3_dist_write(&vm.d, 0, 0x304, 4, BIT(1), &kick), 0);
+	assert_int_equal(vm.spis[1].vcpu, 1);
 	vgic_cpu_reset(&vm.d, 1);
 	assert_int_equal(vm.cpu[1].lr_used, 0);
 	assert_int_equal(redist(1, 0x14), 0x6);
