@@ -167,7 +167,8 @@ int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid);
  * Fills vCPU id's LR shadow with the highest-priority deliverable interrupts
  * of its pending list (active ones first, so the guest can always deactivate
  * them) and sets its underflow flag when some did not fit. Called on the way
- * into the guest after vgic_fold().
+ * into the guest after vgic_fold() (it leaves a shadow that was not folded
+ * alone); the glue then writes lr[0..lr_used) and zeroes the other LRs.
  */
 void vgic_flush(struct vgic_dist *d, unsigned int id);
 
@@ -186,7 +187,7 @@ bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
 /** The GICv3 affinity (MPIDR layout, Aff3 at [39:32]) of vCPU id: what VMPIDR_EL2 gives it. */
 u64 vgic_vcpu_affinity(unsigned int id);
 
-/** The vCPU of d whose affinity is aff (bits outside the Aff fields ignored), or -1. */
+/** Returns the vCPU of d whose affinity is aff (bits outside the Aff fields ignored), or -1. */
 int vgic_affinity_vcpu(const struct vgic_dist *d, u64 aff);
 
 /**
@@ -212,22 +213,25 @@ u32 vgic_v2_sgi_targets(const struct vgic_dist *d, unsigned int id, u32 value);
  * *kick the vCPUs whose list registers it made stale.
  */
 
-/** Reads the GICv3 distributor frame (64 KiB) as vCPU id. */
+/** Reads the GICv3 distributor frame (64 KiB) as vCPU id; returns 0 or -E_INVAL. */
 int vgic_v3_dist_read(struct vgic_dist *d, unsigned int id, u64 offset, unsigned int size,
 		      u64 *val);
-/** Writes the GICv3 distributor frame as vCPU id. */
+/** Writes the GICv3 distributor frame as vCPU id; returns 0 or -E_INVAL. */
 int vgic_v3_dist_write(struct vgic_dist *d, unsigned int id, u64 offset, unsigned int size, u64 val,
 		       u32 *kick);
-/** Reads redistributor rd (a vCPU id) at offset in its RD_base + SGI_base frames (128 KiB). */
+/**
+ * Reads redistributor rd (a vCPU id) at offset in its RD_base + SGI_base
+ * frames (128 KiB); returns 0 or -E_INVAL.
+ */
 int vgic_v3_redist_read(struct vgic_dist *d, unsigned int rd, u64 offset, unsigned int size,
 			u64 *val);
-/** Writes redistributor rd at offset in its RD_base + SGI_base frames. */
+/** Writes redistributor rd at offset in its RD_base + SGI_base frames; returns 0 or -E_INVAL. */
 int vgic_v3_redist_write(struct vgic_dist *d, unsigned int rd, u64 offset, unsigned int size,
 			 u64 val, u32 *kick);
-/** Reads the GICv2 distributor frame (4 KiB) as vCPU id. */
+/** Reads the GICv2 distributor frame (4 KiB) as vCPU id; returns 0 or -E_INVAL. */
 int vgic_v2_dist_read(struct vgic_dist *d, unsigned int id, u64 offset, unsigned int size,
 		      u64 *val);
-/** Writes the GICv2 distributor frame as vCPU id. */
+/** Writes the GICv2 distributor frame as vCPU id; returns 0 or -E_INVAL. */
 int vgic_v2_dist_write(struct vgic_dist *d, unsigned int id, u64 offset, unsigned int size, u64 val,
 		       u32 *kick);
 
