@@ -93,6 +93,33 @@ static void test_more_pending_than_lrs(void **state)
 	assert_int_equal(rd(0x204), 0); /* nothing pending any more */
 }
 
+/* A single LR: the EOI maintenance interrupt of its entry, not underflow
+ * (which would fire at once), brings the next one in. */
+static void test_single_lr(void **state)
+{
+	u32 seen = 0, i;
+	int lr;
+
+	(void)state;
+	v3_vm(1, 1);
+	wr(0, 4, 2);
+	wr(0xc08, 4, 0xaaaaaaaa); /* edge: no EOI maintenance of their own */
+	for (i = 0; i < 3; i++) {
+		spi_setup(32 + i, 0x80);
+		spi_pend(32 + i);
+	}
+	for (i = 0; i < 3; i++) {
+		fake_enter(&vm, 0);
+		assert_false(vm.cpu[0].underflow);
+		assert_int_equal(vm.cpu[0].lr[0].eoi, i < 2);
+		lr = fake_ack(&vm, 0);
+		seen |= BIT(fake_intid(&vm, 0, lr) - 32);
+		fake_eoi(&vm, 0, lr);
+		fake_exit(&vm, 0);
+	}
+	assert_int_equal(seen, 0x7);
+}
+
 /* A higher-priority interrupt arriving while LRs are full goes in at the
  * next refill ahead of the lower ones still waiting. */
 static void test_refill_takes_new_higher_first(void **state)
@@ -395,6 +422,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_more_pending_than_lrs),
 		cmocka_unit_test(test_refill_takes_new_higher_first),
+		cmocka_unit_test(test_single_lr),
 		cmocka_unit_test(test_eoi_fold_back),
 		cmocka_unit_test(test_level_repend),
 		cmocka_unit_test(test_hw_mapped),

@@ -71,6 +71,22 @@ static bool wants_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
 	return irq->active || lr_pending(d, irq);
 }
 
+/*
+ * More is waiting than fits: ask to be told when there is room. Underflow
+ * (UIE: at most one valid LR) rather than NPIE (no pending LR), which would
+ * fire at once and forever while every LR holds an active interrupt. With a
+ * single LR, UIE would fire at once too: ask for the EOI maintenance
+ * interrupt of that entry instead (a HW entry cannot have one; its physical
+ * deactivation is not seen, and the rest waits for the next exit).
+ */
+static void overflow(struct vgic_cpu *c)
+{
+	if (c->lr_count >= 2)
+		c->underflow = true;
+	else if (c->lr_count == 1 && !c->lr[0].hw)
+		c->lr[0].eoi = true;
+}
+
 void vgic_flush(struct vgic_dist *d, unsigned int id)
 {
 	struct vgic_cpu *c;
@@ -87,7 +103,7 @@ void vgic_flush(struct vgic_dist *d, unsigned int id)
 			if (!wants_lr(d, irq) || (c->asleep && !irq->active))
 				continue;
 			if (n == c->lr_count) {
-				c->underflow = true;
+				overflow(c);
 				break;
 			}
 			c->lr[n++] = make_lr(d, irq);
