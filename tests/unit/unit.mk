@@ -33,6 +33,14 @@ UNIT_TESTS += gic_rd
 UNIT_SRCS_gic_rd := platform/gic_rd.c
 UNIT_TESTS += irq_owner
 UNIT_SRCS_irq_owner := vcpu/irq_owner.c
+UNIT_VGIC_SRCS := vcpu/vgic/irq.c vcpu/vgic/lr.c vcpu/vgic/lr_format.c vcpu/vgic/regs.c \
+	vcpu/vgic/sgi.c vcpu/vgic/dist_v3.c vcpu/vgic/redist_v3.c vcpu/vgic/dist_v2.c
+UNIT_TESTS += vgic_lr
+UNIT_SRCS_vgic_lr := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vgic_regs
+UNIT_SRCS_vgic_regs := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vgic_sgi
+UNIT_SRCS_vgic_sgi := $(UNIT_VGIC_SRCS)
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))

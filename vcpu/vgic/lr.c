@@ -1,0 +1,169 @@
+/*
+ * List register allocation: vgic_flush() fills a vCPU's LR shadow from its
+ * pending list, vgic_fold() folds what the guest did with them back.
+ *
+ * Lock order: vgic_dist.lock is a leaf (see vgic.h); both functions take it.
+ *
+ * Pending state moves into the LR at flush: the latch of an edge or HW
+ * interrupt is cleared there and set again at fold if the LR is still
+ * pending. A level interrupt keeps its latch until the guest acknowledges it,
+ * and its LR asks for an EOI maintenance interrupt, so that its line is
+ * looked at again when the guest deactivates it (it is pending again if
+ * still high). A HW interrupt needs neither: the physical GIC raises it again.
+ */
+#include "vcpu/vgic/internal.h"
+
+static unsigned int lowest_bit(u32 bits)
+{
+	return (unsigned int)__builtin_ctz(bits);
+}
+
+/* The state the LR gives the guest: pending only if it may be signalled. */
+static bool lr_pending(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	if (!irq->enabled || !vgic_group_enabled(d, irq) || !vgic_irq_pending(irq))
+		return false;
+	/* HW = 1 has no pending-and-active state; a GICv2 LR holds one SGI source. */
+	if (irq->active && (irq->hw || irq->sources))
+		return false;
+	return true;
+}
+
+/* Moves the pending state of irq into lr. */
+static void take_pending(struct vgic_irq *irq, struct vgic_lr *lr)
+{
+	lr->state |= VGIC_LR_PENDING;
+	if (irq->sources) {
+		lr->source = (u8)lowest_bit(irq->sources);
+		irq->sources &= (u8)~BIT(lr->source);
+		/* Ask to be told when the guest is done, to give it the next source. */
+		lr->eoi = irq->sources != 0;
+	} else if (!irq->level || irq->hw) {
+		irq->latch = false;
+	}
+}
+
+static struct vgic_lr make_lr(const struct vgic_dist *d, struct vgic_irq *irq)
+{
+	struct vgic_lr lr = {
+		.intid = irq->intid,
+		.pintid = irq->hw ? irq->pintid : 0,
+		.priority = irq->priority,
+		.group1 = irq->group1,
+		.hw = irq->hw,
+		.eoi = irq->level && !irq->hw,
+	};
+
+	if (irq->active) {
+		lr.state = VGIC_LR_ACTIVE;
+		lr.source = irq->active_source;
+		if (irq->sources)
+			lr.eoi = true;
+	}
+	if (lr_pending(d, irq))
+		take_pending(irq, &lr);
+	return lr;
+}
+
+/* Whether flush should give irq an LR. */
+static bool wants_lr(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	return irq->active || lr_pending(d, irq);
+}
+
+/*
+ * More is waiting than fits: ask to be told when there is room. Underflow
+ * (UIE: at most one valid LR) rather than NPIE (no pending LR), which would
+ * fire at once and forever while every LR holds an active interrupt. With a
+ * single LR, UIE would fire at once too: ask for the EOI maintenance
+ * interrupt of that entry instead (a HW entry cannot have one; its physical
+ * deactivation is not seen, and the rest waits for the next exit).
+ */
+static void overflow(struct vgic_cpu *c)
+{
+	if (c->lr_count >= 2)
+		c->underflow = true;
+	else if (c->lr_count == 1 && !c->lr[0].hw)
+		c->lr[0].eoi = true;
+}
+
+void vgic_flush(struct vgic_dist *d, unsigned int id)
+{
+	struct vgic_cpu *c;
+	struct vgic_irq *irq;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	if (c && c->lr_used == 0) {
+		unsigned int n = 0;
+
+		c->underflow = false;
+		for (irq = c->head; irq; irq = irq->next) {
+			/* A sleeping redistributor forwards nothing (GICR_WAKER). */
+			if (!wants_lr(d, irq) || (c->asleep && !irq->active))
+				continue;
+			if (n == c->lr_count) {
+				overflow(c);
+				break;
+			}
+			c->lr[n++] = make_lr(d, irq);
+			irq->in_lr = true;
+		}
+		c->lr_used = n;
+	}
+	spin_unlock(&d->lock);
+}
+
+/* GICv2 SGIs keep one pending bit per requesting CPU. */
+static bool v2_sgi(const struct vgic_dist *d, const struct vgic_irq *irq)
+{
+	return d->version == VGIC_V2 && irq->intid < VGIC_SGI_COUNT;
+}
+
+/* Folds one LR back into irq. */
+static void fold_one(const struct vgic_dist *d, struct vgic_irq *irq, const struct vgic_lr *lr)
+{
+	/* ICPENDR, ICACTIVER and ISACTIVER writes made meanwhile win over the LR. */
+	bool pending = (lr->state & VGIC_LR_PENDING) && !irq->clr_pend;
+	bool active = (lr->state & VGIC_LR_ACTIVE) && !irq->clr_act;
+
+	irq->in_lr = false;
+	irq->active = active || irq->set_act;
+	irq->clr_pend = irq->clr_act = irq->set_act = false;
+	if (v2_sgi(d, irq)) {
+		if (active)
+			irq->active_source = lr->source;
+		if (pending)
+			irq->sources |= (u8)BIT(lr->source);
+	} else if (pending) {
+		if (!irq->level || irq->hw)
+			irq->latch = true;
+	} else if (irq->level && !irq->hw) {
+		/* Acknowledged: only the line keeps it pending now. */
+		irq->latch = false;
+	}
+}
+
+void vgic_fold(struct vgic_dist *d, unsigned int id)
+{
+	struct vgic_cpu *c;
+	unsigned int i;
+	u32 kick = 0;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	for (i = 0; c && i < c->lr_used; i++) {
+		struct vgic_irq *irq = vgic_irq_get(d, id, c->lr[i].intid);
+		/* Only this file writes LRs, so a stranger INTID is nothing of ours. */
+		if (irq && irq->in_lr) {
+			fold_one(d, irq, &c->lr[i]);
+			vgic_irq_update(d, irq, &kick);
+		}
+		c->lr[i] = (struct vgic_lr){ 0 };
+	}
+	if (c) {
+		c->lr_used = 0;
+		c->underflow = false;
+	}
+	spin_unlock(&d->lock);
+}
