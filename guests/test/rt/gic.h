@@ -120,7 +120,7 @@ void gic_eoi(u32 iar);
 /** The highest priority pending interrupt's INTID without acknowledging it (HPPIR). */
 u32 gic_hppi(void);
 
-/** Memory-mapped register accessors the tests poke directly. */
+/** Returns a 32-bit device register: the accessors the tests poke registers with. */
 static inline u32 mmio_r32(u64 a)
 {
 	u32 v;
@@ -129,11 +129,13 @@ static inline u32 mmio_r32(u64 a)
 	return v;
 }
 
+/** Writes a 32-bit device register. */
 static inline void mmio_w32(u64 a, u32 v)
 {
 	__asm__ volatile("str %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");
 }
 
+/** Returns a byte read from a device register. */
 static inline u8 mmio_r8(u64 a)
 {
 	u8 v;
@@ -142,11 +144,13 @@ static inline u8 mmio_r8(u64 a)
 	return v;
 }
 
+/** Writes one byte of a device register. */
 static inline void mmio_w8(u64 a, u8 v)
 {
 	__asm__ volatile("strb %w0, [%1]" ::"rZ"(v), "r"(a) : "memory");
 }
 
+/** Returns a 64-bit device register, read in one access. */
 static inline u64 mmio_r64(u64 a)
 {
 	u64 v;
@@ -155,6 +159,7 @@ static inline u64 mmio_r64(u64 a)
 	return v;
 }
 
+/** Writes a 64-bit device register in one access. */
 static inline void mmio_w64(u64 a, u64 v)
 {
 	__asm__ volatile("str %x0, [%1]" ::"rZ"(v), "r"(a) : "memory");
@@ -166,11 +171,13 @@ static inline u64 gicr(unsigned int n)
 	return GICR_BASE + n * GICR_STRIDE;
 }
 
+/** Unmasks IRQs at the CPU (PSTATE.I clear). */
 static inline void irq_unmask(void)
 {
 	__asm__ volatile("msr daifclr, #2" ::: "memory");
 }
 
+/** Masks IRQs at the CPU (PSTATE.I set). */
 static inline void irq_mask(void)
 {
 	__asm__ volatile("msr daifset, #2" ::: "memory");
@@ -199,8 +206,9 @@ void timer_set_ctl(enum timer t, u64 ctl);
 void timer_set_cval(enum timer t, u64 cval);
 u64 timer_cval(enum timer t);
 void timer_set_tval(enum timer t, u32 tval);
+/** Returns CNTx_TVAL_EL0 sign-extended: negative once the deadline has passed. */
 s64 timer_tval(enum timer t);
-/** CNTFRQ_EL0. */
+/** Returns the counter frequency, CNTFRQ_EL0. */
 u64 timer_freq(void);
 
 /** A lock for the runtime's shared state (the console); spins with WFE. */
