@@ -784,9 +784,9 @@ void guest_main(void *dtb)
 #endif
 	if (ncpus > MAX_CPUS)
 		ncpus = MAX_CPUS;
-	gic_version = gic_dtb_version(dtb);
-	if (gic_version)
-		regs_reset();
+	/* The reset values first, before gic_init() changes them. */
+	gic_probe(dtb);
+	regs_reset();
 	if (!gic_init(dtb))
 		return;
 	for (c = 0; c < 16; c++)

@@ -137,15 +137,24 @@ static void irq_dispatch(void)
 	}
 }
 
+unsigned int gic_probe(const void *dtb)
+{
+	gic_version = gic_dtb_version(dtb);
+	if (gic_version == 0) {
+		/* No interrupt controller in the DTB: ID_AA64PFR0_EL1.GIC tells whether the
+		 * GICv3 system registers are there (Partita clears it on a GICv2 machine). */
+		gic_version = (SYSREG_R("id_aa64pfr0_el1") >> 24) & 0xf ? 3 : 2;
+		print("gic: the DTB names no GIC; ID_AA64PFR0_EL1.GIC says GICv%u", gic_version);
+	}
+	return gic_version;
+}
+
 bool gic_init(const void *dtb)
 {
 	u32 typer, lines, i;
 
-	gic_version = gic_dtb_version(dtb);
-	if (gic_version == 0) {
-		print("FAIL gic: the DTB names no GICv2 or GICv3");
+	if (!gic_probe(dtb))
 		return false;
-	}
 	rt_irq_hook = irq_dispatch;
 	typer = mmio_r32(GICD_BASE + GICD_TYPER);
 	lines = ((typer & 0x1f) + 1) * 32;

@@ -61,17 +61,25 @@
 /** An interrupt handler: the INTID and, on GICv2 for SGIs, the sending CPU (else 0). */
 typedef void (*irq_handler_t)(u32 intid, u32 source);
 
-/** 3 or 2: the GIC architecture the machine's DTB names; 0 before gic_init(). */
+/** 3 or 2: the GIC architecture in use; 0 before gic_probe(). */
 extern unsigned int gic_version;
 
 /** The GIC version (3 or 2) the DTB's interrupt controller is compatible with, or 0. */
 unsigned int gic_dtb_version(const void *dtb);
 
 /**
- * Reads the GIC version from the DTB's interrupt controller ("arm,gic-v3" or a
- * GICv2), and on vCPU 0 resets the distributor (every interrupt disabled, not
- * pending, group 1 on v3 and group 0 on v2, priority 0xa0) and enables it. Returns false (after a
- * FAIL line) when the DTB names no GIC the runtime knows.
+ * Sets and returns gic_version: the DTB's interrupt controller's, or without
+ * one, 3 if ID_AA64PFR0_EL1.GIC shows the GICv3 system registers, else 2.
+ * Touches no GIC register.
+ */
+unsigned int gic_probe(const void *dtb);
+
+/**
+ * Finds the GIC version (gic_probe()), resets the distributor (every SPI
+ * disabled, not pending, group 1 on v3 and group 0 on v2, priority 0xa0,
+ * routed to vCPU 0), enables it and installs the IRQ dispatcher. Called once,
+ * on vCPU 0. Returns true (it cannot fail today; callers check, for a future
+ * DTB-only probe).
  */
 bool gic_init(const void *dtb);
 
