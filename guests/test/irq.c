@@ -450,6 +450,27 @@ static void masking(void)
 	check(norder == 2 && nested_seen == 1, "gic-mask",
 	      "BPR 0: B did not preempt A (taken %u, nested %u)", norder, nested_seen);
 	irq_register(SGI_A, record);
+	gic_set_bpr(0);
+
+	/* EOImode 1: the handler's EOI drops the priority but the SGI stays active,
+	 * so the same SGI sent again stays pending until DIR deactivates it. */
+	gic_set_eoimode(true);
+	norder = 0;
+	gic_sgi_self(SGI_A);
+	check(took(SGI_A, 200), "gic-mask", "EOImode 1: SGI not taken");
+	check(gic_is_active(SGI_A), "gic-mask", "EOImode 1: SGI not active after its EOI");
+	gic_sgi_self(SGI_A);
+	delay_ticks(ms(5));
+	check(norder == 1, "gic-mask", "EOImode 1: an active SGI was taken again before DIR (%u)",
+	      norder);
+	gic_dir(SGI_A); /* on GICv2 the source, vcpu0, is 0 */
+	delay_ticks(ms(5));
+	check(norder == 2, "gic-mask",
+	      "EOImode 1: the SGI pending behind DIR was taken %u times, not 1", norder - 1);
+	gic_dir(SGI_A);
+	delay_ticks(ms(1));
+	check(!gic_is_active(SGI_A), "gic-mask", "EOImode 1: SGI still active after DIR");
+	gic_set_eoimode(false);
 
 	/* The distributor's group enable, and the CPU interface's. */
 	gic_route_spi(SPI_TEST, 0);

@@ -9,6 +9,7 @@
 #define ICC_CTLR_EL1 "S3_0_C12_C12_4"
 #define ICC_IGRPEN1_EL1 "S3_0_C12_C12_7"
 #define ICC_SGI1R_EL1 "S3_0_C12_C11_5"
+#define ICC_DIR_EL1 "S3_0_C12_C11_1"
 
 #define GICD_CTLR_RWP (1U << 31)
 #define GICR_WAKER_ProcessorSleep (1U << 1)
@@ -376,6 +377,31 @@ void gic_eoi(u32 iar)
 		__asm__ volatile("isb");
 	} else {
 		mmio_w32(GICC_BASE + GICC_EOIR, iar);
+	}
+}
+
+void gic_set_eoimode(bool split)
+{
+	if (gic_version == 3) {
+		u64 ctlr = SYSREG_R(ICC_CTLR_EL1);
+
+		SYSREG_W(ICC_CTLR_EL1, split ? ctlr | 2UL : ctlr & ~2UL);
+		__asm__ volatile("isb");
+	} else {
+		u32 ctlr = mmio_r32(GICC_BASE + GICC_CTLR);
+
+		mmio_w32(GICC_BASE + GICC_CTLR, split ? ctlr | (1U << 9) : ctlr & ~(1U << 9));
+	}
+}
+
+void gic_dir(u32 iar)
+{
+	__asm__ volatile("dsb sy" ::: "memory");
+	if (gic_version == 3) {
+		SYSREG_W(ICC_DIR_EL1, iar);
+		__asm__ volatile("isb");
+	} else {
+		mmio_w32(GICC_BASE + GICC_DIR, iar);
 	}
 }
 

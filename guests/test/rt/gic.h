@@ -125,6 +125,10 @@ void gic_set_bpr(u32 bpr);
 u32 gic_ack(void);
 /** Ends it (EOIR): priority drop and, with EOImode 0, deactivation. */
 void gic_eoi(u32 iar);
+/** EOImode: split (EOIR drops the priority only, gic_dir() deactivates) or not. */
+void gic_set_eoimode(bool split);
+/** Deactivates the interrupt iar names (DIR), for EOImode 1. */
+void gic_dir(u32 iar);
 /** The highest priority pending interrupt's INTID without acknowledging it (HPPIR). */
 u32 gic_hppi(void);
 
