@@ -252,6 +252,9 @@ static void regs_reset(void)
 			      t >> 32);
 			check(((t >> 8) & 0xffff) == n, "gic-regs",
 			      "GICR%u_TYPER.Processor_Number %lu", n, (t >> 8) & 0xffff);
+			check(mmio_r32(r + GICR_IIDR) == mmio_r32(GICD_BASE + GICD_IIDR),
+			      "gic-regs", "GICR%u_IIDR 0x%x differs from GICD_IIDR 0x%x", n,
+			      mmio_r32(r + GICR_IIDR), mmio_r32(GICD_BASE + GICD_IIDR));
 			check(!!(t & (1UL << 4)) == (n == ncpus - 1), "gic-regs",
 			      "GICR%u_TYPER.Last is %lu with %u vCPUs", n, (t >> 4) & 1, ncpus);
 #if !NATIVE
