@@ -14,7 +14,11 @@
 /** Enables the distributor. Boot CPU, once. Returns 0 or -E_NOTSUPP. */
 int gic_init(const struct platform *p);
 
-/** Enables this CPU's interface (and redistributor) for SGIs. Returns 0 or -E_NOENT. */
+/**
+ * Enables this CPU's interface (and redistributor) for SGIs. Returns 0,
+ * -E_NOENT when none is found for mpidr, or -E_BUSY when its redistributor
+ * never wakes (GICR_WAKER.ChildrenAsleep stays 1).
+ */
 int gic_init_cpu(unsigned int cpu, u64 mpidr);
 
 /** Sends SGI intid to the physical CPU cpu (its index in /cpus). */
