@@ -228,12 +228,6 @@ static bool memory_on_device(const struct platform *p, struct plat_range r, cons
 	unsigned int i, n = platform_gic_frames(&p->gic, f);
 	u64 end = r.base + r.size;
 
-	if (r.base < BOARD_RAM_BASE) {
-		log_err("fdt: %s: reg[%d] 0x%lx-0x%lx starts below " BOARD_NAME "'s RAM at 0x%lx, "
-			"among its devices; it is not RAM",
-			name, idx, r.base, end - 1, BOARD_RAM_BASE);
-		return true;
-	}
 	for (i = 0; i < n; i++) {
 		const struct plat_range *g = f[i].reg;
 
@@ -249,6 +243,12 @@ static bool memory_on_device(const struct platform *p, struct plat_range r, cons
 		log_err("fdt: %s: reg[%d] 0x%lx-0x%lx overlaps " BOARD_NAME "'s UART at 0x%lx; it "
 			"is not RAM",
 			name, idx, r.base, end - 1, BOARD_UART_BASE);
+		return true;
+	}
+	if (r.base < BOARD_RAM_BASE) {
+		log_err("fdt: %s: reg[%d] 0x%lx-0x%lx starts below " BOARD_NAME "'s RAM at 0x%lx, "
+			"among its devices; it is not RAM",
+			name, idx, r.base, end - 1, BOARD_RAM_BASE);
 		return true;
 	}
 	return false;
