@@ -446,8 +446,11 @@ void core_main(void *fdt)
 	map_ram();
 	map_devices();
 	if (plat.uart.kind != UART_NONE && !console_uart_present(&plat.uart))
-		log_warn("fdt: %s: no device answers at 0x%lx; keeping the built-in console",
-			 plat.uart.path, plat.uart.reg.base);
+		log_warn("fdt: %s: no %s answers at 0x%lx (reads abort, or its %s); keeping the "
+			 "built-in console",
+			 plat.uart.path, uart_name(plat.uart.kind), plat.uart.reg.base,
+			 plat.uart.kind == UART_PL011 ? "ID registers say it is another device"
+						      : "scratch register does not keep a value");
 	else
 		console_use(&plat.uart);
 	init_palloc();

@@ -61,8 +61,9 @@ bool pl011_putc(const struct plat_uart *u, char c);
 int pl011_getc(const struct plat_uart *u);
 
 /**
- * Whether a PL011 answers at u's address: reads its flag register with a
- * fault-catching load (arch/probe.h). Needs u mapped at EL2.
+ * Whether a PL011 answers at u's address: its flag register reads with a
+ * fault-catching load (arch/probe.h) and, when reg covers the 4 KiB frame,
+ * its PeriphID and PCellID registers say PL011. Needs u mapped at EL2.
  */
 bool pl011_present(const struct plat_uart *u);
 
@@ -73,8 +74,9 @@ bool ns16550_putc(const struct plat_uart *u, char c);
 int ns16550_getc(const struct plat_uart *u);
 
 /**
- * Returns whether a 16550 answers at u's address, as pl011_present, reading
- * the word that holds the line status register.
+ * Returns whether a 16550 answers at u's address: the words holding its
+ * line status and scratch registers read with fault-catching loads, and
+ * the scratch register keeps two values written to it (then its old one).
  */
 bool ns16550_present(const struct plat_uart *u);
 
