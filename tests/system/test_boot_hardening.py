@@ -116,3 +116,18 @@ def test_cntfrq_zero(qemu, tmp_path):
     refused(boot(qemu, dtb.path, extra),
             r"^partita: error: CNTFRQ_EL0 is 0: the firmware did not set the system counter's "
             r"frequency; stopping$")
+
+
+def test_many_unaligned_no_map_regions(qemu, tmp_path):
+    """32 no-map reserved regions (the most the table holds), each two pages
+    across a 2 MiB boundary: a valid tree. Each one splits two 2 MiB blocks of
+    the RAM map into level-3 tables; the EL2 map must have the table pages for
+    all of them (64), besides the image's, the FDT's and the devices'."""
+    nodes = "".join(f"r{i}: region@{0x501ff000 + i * 0x400000:x} {{ "
+                    f"reg = <0x0 0x{0x501ff000 + i * 0x400000:x} 0x0 0x2000>; no-map; }};"
+                    for i in range(32))
+    dtb = Dtb(tmp_path)
+    dtb.add_source("reserved-memory { #address-cells = <2>; #size-cells = <2>; ranges; "
+                   + nodes + " };")
+    q = boot(qemu, dtb.path, fail_on=ERROR)
+    q.wait_for(READY)
