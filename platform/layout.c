@@ -79,8 +79,11 @@ static int check_initrd(const struct platform *p, u64 image_base, u64 image_size
 
 unsigned int platform_gic_frames(const struct plat_gic *g, struct plat_gic_frame *f)
 {
-	/* Minimum sizes: IHI 0069 (GICD 64 KiB; an RD_base and SGI_base pair per
-	 * redistributor) and the GIC-400 TRM (GICC and GICV 8 KiB, GICH 4 KiB). */
+	/*
+	 * Minimum sizes: IHI 0069 (GICD 64 KiB; an RD_base and an SGI_base
+	 * frame per redistributor) and the GIC-400 TRM (GICC and GICV 8 KiB,
+	 * GICH 4 KiB).
+	 */
 	f[0] = (struct plat_gic_frame){ "distributor (GICD)", &g->dist, 0x10000 };
 	if (g->version == 3) {
 		f[1] = (struct plat_gic_frame){ "redistributor region (GICR)", &g->redist,
