@@ -78,7 +78,7 @@ $(BUILD)/include/asm-offsets.h: core/asm-offsets.c $(wildcard core/*.h vcpu/*.h 
 	@echo "  GEN     $@"
 	$(Q)$(CC) $(CFLAGS) -MF /dev/null -S -o $(BUILD)/asm-offsets.s $<
 	$(Q){ echo "/* Generated from core/asm-offsets.c: do not edit. */"; \
-	  sed -n 's/.*->\([A-Z_0-9]*\) #\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
+	  sed -n 's/.*->\([A-Za-z_0-9]*\) #\{0,1\}\(-\{0,1\}[0-9]*\).*/#define \1 \2/p' \
 	  $(BUILD)/asm-offsets.s; } > $@
 
 # Code that runs before the MMU is on sees only Device memory, where an

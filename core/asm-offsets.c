@@ -5,6 +5,8 @@
  */
 #include <stddef.h>
 
+#include "arch/esr.h"
+#include "arch/sysreg.h"
 #include "core/hyp_frame.h"
 #include "core/percpu.h"
 #include "vcpu/vcpu.h"
@@ -39,4 +41,9 @@ void asm_offsets(void)
 	DEFINE(VCPU_HOST_SP, offsetof(struct vcpu, host_sp));
 	DEFINE(VCPU_HIGH_DIRTY, offsetof(struct vcpu, high_dirty));
 	DEFINE(VCPU_REQUESTS, offsetof(struct vcpu, requests));
+	/* Architectural constants the fault-catching probe and its fixup use. */
+	DEFINE(ESR_ELx_EC_SHIFT, ESR_ELx_EC_SHIFT);
+	DEFINE(ESR_ELx_EC_DABT_CUR, ESR_ELx_EC_DABT_CUR);
+	DEFINE(HCR_EL2_AMO, HCR_EL2_AMO);
+	DEFINE(SPSR_A, SPSR_A);
 }

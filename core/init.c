@@ -25,7 +25,6 @@
 #include "vcpu/irq.h"
 #include "vcpu/serror.h"
 
-#define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
 
 extern char __image_start[], __image_end[], __file_end[];
@@ -99,7 +98,7 @@ static u64 map_fdt(void *fdt)
 		return 0;
 	}
 	if (fdt_magic(fdt) == FDT_MAGIC)
-		size = MIN(MAX(fdt_totalsize(fdt), PAGE_SIZE), FDT_MAX_SIZE);
+		size = MIN(MAX(fdt_totalsize(fdt), PAGE_SIZE), PLAT_FDT_MAX_SIZE);
 	if (overlaps(base, size, image, image_size)) {
 		log_err("device tree at 0x%lx (%lu bytes) overlaps Partita's own image", base,
 			size);
@@ -143,20 +142,25 @@ static bool ram_there(u64 b, u64 e, u64 *bad)
 }
 
 /*
- * Maps [b, e) read-write, minus the holes from index h on: the image (which
- * keeps its own permissions) and no-map reserved regions (which must not be
- * mapped cacheable at all, or speculation could reach them).
+ * Maps [b, e) read-write, minus the holes from index h on: the image and
+ * the device tree (which keep the permissions they were mapped with, so
+ * re-mapping them never splits a block and needs no table page) and no-map
+ * reserved regions (which must not be mapped cacheable at all, or
+ * speculation could reach them).
  */
 static void map_ram_range(u64 b, u64 e, unsigned int h)
 {
 	u64 bad;
 
-	for (; h < plat.reserved_count + 1; h++) {
+	for (; h < plat.reserved_count + 2; h++) {
 		u64 hb, he;
 
 		if (h == plat.reserved_count) {
 			hb = (u64)__image_start;
 			he = (u64)__image_end;
+		} else if (h == plat.reserved_count + 1) {
+			hb = ALIGN_DOWN(plat.fdt.base, PAGE_SIZE);
+			he = ALIGN_UP(plat.fdt.base + plat.fdt.size, PAGE_SIZE);
 		} else if (plat.reserved[h].no_map) {
 			hb = ALIGN_DOWN(plat.reserved[h].base, PAGE_SIZE);
 			he = ALIGN_UP(plat.reserved[h].base + plat.reserved[h].size, PAGE_SIZE);
@@ -199,10 +203,15 @@ static void map_devices(void)
 	const struct plat_range *frames[] = { &g->dist, &g->cpu, &g->hyp, &g->vcpu };
 	unsigned int i;
 
+	/* Discovery refused frames that are empty, wrap or lie beyond the EL2 map. */
 	for (i = 0; i < ARRAY_SIZE(frames); i++) {
 		if (frames[i]->size &&
-		    hyp_map(pa_init(frames[i]->base), frames[i]->size, HYP_MEM_DEVICE))
-			panic("cannot map GIC frame 0x%lx at EL2", frames[i]->base);
+		    hyp_map(pa_init(frames[i]->base), frames[i]->size, HYP_MEM_DEVICE)) {
+			log_err("gic: cannot map the frame 0x%lx-0x%lx at EL2 (out of table "
+				"pages); stopping",
+				frames[i]->base, frames[i]->base + frames[i]->size - 1);
+			cpu_park();
+		}
 	}
 	for (i = 0; i < g->redist_count; i++) {
 		if (g->redists[i].size &&
@@ -212,8 +221,11 @@ static void map_devices(void)
 	}
 	if (plat.uart.kind != UART_NONE &&
 	    hyp_map(pa_init(plat.uart.reg.base), MAX(plat.uart.reg.size, PAGE_SIZE),
-		    HYP_MEM_DEVICE))
-		panic("cannot map the console UART at EL2");
+		    HYP_MEM_DEVICE)) {
+		log_warn("fdt: %s: cannot map 0x%lx at EL2; keeping the built-in console",
+			 plat.uart.path, plat.uart.reg.base);
+		plat.uart.kind = UART_NONE;
+	}
 }
 
 /*
@@ -288,11 +300,20 @@ static void report(unsigned int boot_cpu)
 			 plat.initrd.base + plat.initrd.size - 1);
 }
 
+/* Why gic_init_cpu() failed, for the line that says this CPU stays without a GIC. */
+static const char *gic_failure(int err)
+{
+	return err == -E_BUSY ? "its GIC redistributor never woke (GICR_WAKER.ChildrenAsleep "
+				"stayed 1)"
+			      : "no GIC redistributor or CPU interface was found for it";
+}
+
 static void init_gic_this_cpu(unsigned int cpu)
 {
-	if (gic_init_cpu(cpu, plat.cpus[cpu].mpidr))
-		log_err("cpu%u: no GIC redistributor or CPU interface found for mpidr 0x%lx", cpu,
-			plat.cpus[cpu].mpidr);
+	int err = gic_init_cpu(cpu, plat.cpus[cpu].mpidr);
+
+	if (err)
+		log_err("cpu%u (mpidr 0x%lx): %s", cpu, plat.cpus[cpu].mpidr, gic_failure(err));
 }
 
 /*
@@ -423,6 +444,17 @@ void core_main(void *fdt)
 	int boot_cpu;
 
 	context_init_cpu();
+	/*
+	 * CNTFRQ_EL0 is the firmware's to set (writable at the highest EL only).
+	 * Every timeout here (a CPU coming online, a UART) and every guest's
+	 * sense of time is counted in its ticks: 0 would make them all expire
+	 * at once, or never.
+	 */
+	if (!counter_freq()) {
+		log_err("CNTFRQ_EL0 is 0: the firmware did not set the system counter's "
+			"frequency; stopping");
+		cpu_park();
+	}
 	fdt_size = map_fdt(fdt);
 	if (!fdt_size || platform_discover(fdt, fdt_size, &plat)) {
 		log_err("cannot continue without a usable device tree; stopping");
@@ -439,14 +471,15 @@ void core_main(void *fdt)
 		log_err("fdt: the boot CPU (mpidr 0x%lx) is not in /cpus; stopping", mpidr);
 		cpu_park();
 	}
+	/* RAM is read-write at EL2; the device tree stays as map_fdt mapped it, read-only. */
 	map_ram();
-	/* RAM is read-write at EL2; the device tree stays read-only. */
-	if (hyp_map(pa_init(plat.fdt.base), plat.fdt.size, HYP_MEM_RODATA))
-		panic("cannot map the device tree at EL2");
 	map_devices();
 	if (plat.uart.kind != UART_NONE && !console_uart_present(&plat.uart))
-		log_warn("fdt: %s: no device answers at 0x%lx; keeping the built-in console",
-			 plat.uart.path, plat.uart.reg.base);
+		log_warn("fdt: %s: no %s answers at 0x%lx (reads abort, or its %s); keeping the "
+			 "built-in console",
+			 plat.uart.path, uart_name(plat.uart.kind), plat.uart.reg.base,
+			 plat.uart.kind == UART_PL011 ? "ID registers say it is another device"
+						      : "scratch register does not keep a value");
 	else
 		console_use(&plat.uart);
 	init_palloc();
@@ -457,10 +490,11 @@ void core_main(void *fdt)
 
 void core_secondary(unsigned int cpu)
 {
+	int err;
+
 	context_init_cpu();
 	/* Without its GIC interface a CPU cannot be kicked out of a guest: it must run none. */
-	smp_secondary_online(cpu, gic_init_cpu(cpu, plat.cpus[cpu].mpidr)
-					  ? "no GIC redistributor or CPU interface was found for it"
-					  : NULL);
+	err = gic_init_cpu(cpu, plat.cpus[cpu].mpidr);
+	smp_secondary_online(cpu, err ? gic_failure(err) : NULL);
 	vm_run_this_cpu();
 }

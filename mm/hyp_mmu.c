@@ -9,7 +9,16 @@
 #include "mm/pgtable.h"
 
 #define HYP_VA_BITS 48
-#define POOL_PAGES 48
+/*
+ * Table pages for everything mapped before the page allocator exists: the
+ * image, the FDT, RAM and the devices. Every edge of a mapping that is not
+ * 2 MiB aligned costs a level-3 table, and one that is not 1 GiB aligned a
+ * level-2 table: at worst 2 per memory range (16) and per no-map reserved
+ * region (32), which the DT may place so, plus the image, the FDT, the GIC
+ * frames and the UART, and a level-2 table at each end of every range:
+ * about 150. A valid device tree must never run out.
+ */
+#define POOL_PAGES 160
 
 /* Linker-script symbols bounding the image's sections. */
 extern char __image_start[], __text_end[], __rodata_end[], __image_end[];

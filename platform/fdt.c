@@ -8,6 +8,7 @@
 #include <libfdt.h>
 #include <string.h>
 
+#include "board.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 
@@ -51,7 +52,12 @@ static int translate(const void *fdt, int bus, u64 *addr)
 		cs = cells_of(fdt, bus, "#size-cells", 1);
 		pa = cells_of(fdt, parent, "#address-cells", 2);
 		stride = ca + pa + cs;
-		if (ca > MAX_CELLS || pa > MAX_CELLS || cs > MAX_CELLS)
+		/*
+		 * A bus whose children have no address cells has nothing to
+		 * translate, and its entries would be zero cells apart: the walk
+		 * below would never move on.
+		 */
+		if (ca == 0 || ca > MAX_CELLS || pa > MAX_CELLS || cs > MAX_CELLS)
 			return -E_NOTSUPP;
 		for (i = 0; len && i + (int)stride * 4 <= len; i += (int)stride * 4) {
 			const fdt32_t *e = r + i / 4;
@@ -162,21 +168,30 @@ static void add_memory(struct platform *p, struct plat_range r, const char *node
 	p->mem_count++;
 }
 
+/* The next enabled node after node with device_type "memory", or a negative value. */
+static int next_memory_node(const void *fdt, int node)
+{
+	for (node = fdt_next_node(fdt, node, NULL); node >= 0;
+	     node = fdt_next_node(fdt, node, NULL)) {
+		if (!node_is(fdt, node, "device_type", "memory"))
+			continue;
+		if (fdt_getprop(fdt, node, "status", NULL) && !node_is(fdt, node, "status", "okay"))
+			continue;
+		return node;
+	}
+	return node;
+}
+
 static int discover_memory(const void *fdt, struct platform *p)
 {
 	int node;
 
-	for (node = fdt_next_node(fdt, -1, NULL); node >= 0;
-	     node = fdt_next_node(fdt, node, NULL)) {
+	for (node = next_memory_node(fdt, -1); node >= 0; node = next_memory_node(fdt, node)) {
 		char path[PLAT_PATH_MAX];
 		const char *name;
 		struct plat_range r;
 		int i;
 
-		if (!node_is(fdt, node, "device_type", "memory"))
-			continue;
-		if (fdt_getprop(fdt, node, "status", NULL) && !node_is(fdt, node, "status", "okay"))
-			continue;
 		name = node_path(fdt, node, path, sizeof(path));
 		for (i = 0; reg_at(fdt, node, i, &r) == 0; i++) {
 			if (!r.size)
@@ -195,6 +210,65 @@ static int discover_memory(const void *fdt, struct platform *p)
 		log_err("fdt: no memory: no node with device_type = \"memory\" and a non-empty "
 			"reg");
 		return -E_INVAL;
+	}
+	return 0;
+}
+
+/*
+ * Names the device that memory range r (entry idx of node name) lies over
+ * and returns true, or returns false. Memory is mapped as Normal at EL2
+ * and read, and its pages handed to VMs and page tables: a range over the
+ * GIC, the board's UART or anything below the board's RAM would have
+ * Partita read device registers and build stage-2 tables in them.
+ */
+static bool memory_on_device(const struct platform *p, struct plat_range r, const char *name,
+			     int idx)
+{
+	struct plat_gic_frame f[PLAT_GIC_MAX_FRAMES];
+	unsigned int i, n = platform_gic_frames(&p->gic, f);
+	u64 end = r.base + r.size;
+
+	for (i = 0; i < n; i++) {
+		const struct plat_range *g = f[i].reg;
+
+		if (r.base < g->base + g->size && g->base < end) {
+			log_err("fdt: %s: reg[%d] 0x%lx-0x%lx overlaps the GIC %s at 0x%lx-0x%lx; "
+				"it is not RAM",
+				name, idx, r.base, end - 1, f[i].name, g->base,
+				g->base + g->size - 1);
+			return true;
+		}
+	}
+	if (r.base < BOARD_UART_BASE + BOARD_UART_SIZE && BOARD_UART_BASE < end) {
+		log_err("fdt: %s: reg[%d] 0x%lx-0x%lx overlaps " BOARD_NAME "'s UART at 0x%lx; it "
+			"is not RAM",
+			name, idx, r.base, end - 1, BOARD_UART_BASE);
+		return true;
+	}
+	if (r.base < BOARD_RAM_BASE) {
+		log_err("fdt: %s: reg[%d] 0x%lx-0x%lx starts below " BOARD_NAME "'s RAM at 0x%lx, "
+			"among its devices; it is not RAM",
+			name, idx, r.base, end - 1, BOARD_RAM_BASE);
+		return true;
+	}
+	return false;
+}
+
+/* Refuses any memory node entry over device space (memory_on_device); the GIC is known. */
+static int check_memory_devices(const void *fdt, const struct platform *p)
+{
+	int node;
+
+	for (node = next_memory_node(fdt, -1); node >= 0; node = next_memory_node(fdt, node)) {
+		char path[PLAT_PATH_MAX];
+		const char *name = node_path(fdt, node, path, sizeof(path));
+		struct plat_range r;
+		int i;
+
+		for (i = 0; reg_at(fdt, node, i, &r) == 0; i++) {
+			if (r.size && memory_on_device(p, r, name, i))
+				return -E_INVAL;
+		}
 	}
 	return 0;
 }
@@ -414,6 +488,38 @@ static int discover_redists(const void *fdt, int node, const char *name, struct 
 	return 0;
 }
 
+/*
+ * Every GIC frame is mapped at EL2 and its registers read and written, at
+ * offsets up to the architecture's frame size: an empty, short, wrapping
+ * or unmappable frame would fault at EL2 (or stop the boot in the map).
+ * Overlap with RAM is refused from the memory node's side
+ * (check_memory_devices), with Partita's image in platform_check_placement.
+ */
+static int check_gic_frames(const struct platform *p, const char *name)
+{
+	struct plat_gic_frame f[PLAT_GIC_MAX_FRAMES];
+	unsigned int i, n = platform_gic_frames(&p->gic, f);
+
+	for (i = 0; i < n; i++) {
+		u64 b = f[i].reg->base, sz = f[i].reg->size;
+
+		if (sz < f[i].min_size) {
+			log_err("fdt: %s: reg[%u], the %s at 0x%lx, is 0x%lx bytes; it takes at "
+				"least 0x%lx",
+				name, i, f[i].name, b, sz, f[i].min_size);
+			return -E_INVAL;
+		}
+		if (wraps(b, sz) || b + sz > PLAT_EL2_MAP_LIMIT) {
+			log_err("fdt: %s: reg[%u], the %s (base 0x%lx, size 0x%lx), %s", name, i,
+				f[i].name, b, sz,
+				wraps(b, sz) ? "wraps around the end of the address space"
+					     : "lies beyond the 48-bit reach of the EL2 map");
+			return -E_INVAL;
+		}
+	}
+	return 0;
+}
+
 static int discover_gic(const void *fdt, struct platform *p)
 {
 	static const char *const compat[] = {
@@ -452,7 +558,7 @@ static int discover_gic(const void *fdt, struct platform *p)
 	}
 	if (ppi_at(fdt, node, 0, &p->gic.maint_ppi))
 		p->gic.maint_ppi = 25; /* the SBSA's recommended maintenance PPI */
-	return 0;
+	return check_gic_frames(p, name);
 }
 
 static int discover_timer(const void *fdt, struct platform *p)
@@ -556,6 +662,14 @@ static void discover_uart(const void *fdt, struct platform *p)
 		p->uart.kind = UART_NS16550;
 		p->uart.reg_shift = cells_of(fdt, node, "reg-shift", 0);
 		p->uart.reg_io_width = cells_of(fdt, node, "reg-io-width", 1);
+		/* The registers sit 1 << reg-shift apart; 8250 drivers know shifts up to 4. */
+		if (p->uart.reg_shift > 4) {
+			log_warn("fdt: %s: reg-shift %u is more than 4; keeping the built-in "
+				 "console",
+				 p->uart.path, p->uart.reg_shift);
+			p->uart.kind = UART_NONE;
+			return;
+		}
 	} else {
 		log_warn("fdt: stdout-path %s: no driver for this UART (Partita has pl011 and "
 			 "ns16550); keeping the built-in console",
@@ -611,6 +725,12 @@ static int check_blob(const void *fdt, u64 max_size)
 		log_err("fdt: device tree at %p: bad header: %s", fdt, fdt_strerror(err));
 		return -E_INVAL;
 	}
+	if (fdt_totalsize(fdt) > PLAT_FDT_MAX_SIZE) {
+		log_err("fdt: device tree at %p: its header says %u bytes, larger than the %lu MiB "
+			"Partita reads",
+			fdt, fdt_totalsize(fdt), PLAT_FDT_MAX_SIZE >> 20);
+		return -E_INVAL;
+	}
 	if (fdt_totalsize(fdt) > max_size) {
 		log_err("fdt: device tree at %p is truncated: its header says %u bytes, only %lu "
 			"are there",
@@ -645,6 +765,8 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 		err = discover_cpus(fdt, p);
 	if (!err)
 		err = discover_gic(fdt, p);
+	if (!err)
+		err = check_memory_devices(fdt, p);
 	if (!err)
 		err = discover_timer(fdt, p);
 	if (!err)

@@ -52,6 +52,7 @@
 #define GICR_WAKER 0x0014
 #define GICR_WAKER_PROCESSOR_SLEEP BIT(1)
 #define GICR_WAKER_CHILDREN_ASLEEP BIT(2)
+#define GICR_WAKER_MAX_POLLS 10000000U
 #define GICR_SGI_BASE 0x10000
 #define GICR_IGROUPR0 0x0080
 #define GICR_ISENABLER0 0x0100
@@ -206,8 +207,12 @@ static int v3_init_cpu(unsigned int cpu, u64 mpidr)
 	sgi = rd + GICR_SGI_BASE;
 	mmio_write32(rd + GICR_WAKER,
 		     mmio_read32(rd + GICR_WAKER) & ~(u32)GICR_WAKER_PROCESSOR_SLEEP);
-	while (mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP)
+	/* Bounded: a redistributor that never wakes costs this CPU its GIC, not the boot. */
+	for (unsigned int i = 0; mmio_read32(rd + GICR_WAKER) & GICR_WAKER_CHILDREN_ASLEEP; i++) {
+		if (i == GICR_WAKER_MAX_POLLS)
+			return -E_BUSY;
 		cpu_relax();
+	}
 	mmio_write32(sgi + GICR_ICENABLER0, ~0U);
 	v3_wait_rd_rwp(rd);
 	mmio_write32(sgi + GICR_IGROUPR0, ~0U);

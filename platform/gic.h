@@ -39,7 +39,9 @@ int gic_init(const struct platform *p);
 /**
  * Enables this CPU's interface (and finds and wakes its redistributor, v3)
  * with EOImode = 1; every SGI and PPI but the kick disabled, not pending,
- * not active. Returns 0, or -E_NOENT when no interface was found for mpidr.
+ * not active. Returns 0, -E_NOENT when no interface was found for mpidr, or
+ * -E_BUSY when its redistributor never wakes (GICR_WAKER.ChildrenAsleep
+ * stays 1).
  */
 int gic_init_cpu(unsigned int cpu, u64 mpidr);
 

@@ -77,8 +77,50 @@ static int check_initrd(const struct platform *p, u64 image_base, u64 image_size
 	return 0;
 }
 
+unsigned int platform_gic_frames(const struct plat_gic *g, struct plat_gic_frame *f)
+{
+	/*
+	 * Minimum sizes: IHI 0069 (GICD 64 KiB; an RD_base and an SGI_base
+	 * frame per redistributor) and the GIC-400 TRM (GICC and GICV 8 KiB,
+	 * GICH 4 KiB).
+	 */
+	f[0] = (struct plat_gic_frame){ "distributor (GICD)", &g->dist, 0x10000 };
+	if (g->version == 3) {
+		unsigned int i, n = MAX(g->redist_count, 1U);
+
+		for (i = 0; i < n && i < PLAT_MAX_REDIST_REGIONS; i++)
+			f[1 + i] = (struct plat_gic_frame){ "redistributor region (GICR)",
+							    &g->redists[i], 0x20000 };
+		return 1 + i;
+	}
+	f[1] = (struct plat_gic_frame){ "CPU interface (GICC)", &g->cpu, 0x2000 };
+	f[2] = (struct plat_gic_frame){ "virtual interface control (GICH)", &g->hyp, 0x1000 };
+	f[3] = (struct plat_gic_frame){ "virtual CPU interface (GICV)", &g->vcpu, 0x2000 };
+	return 4;
+}
+
+/* A GIC frame over Partita's image: mapping it as a device would unmap Partita. */
+static int check_gic_clear_of_image(const struct platform *p, u64 image_base, u64 image_size)
+{
+	struct plat_gic_frame f[PLAT_GIC_MAX_FRAMES];
+	unsigned int i, n = platform_gic_frames(&p->gic, f);
+
+	for (i = 0; i < n; i++) {
+		if (overlaps(f[i].reg->base, f[i].reg->size, image_base, image_size)) {
+			log_err("fdt: GIC %s 0x%lx-0x%lx overlaps Partita's own image at "
+				"0x%lx-0x%lx",
+				f[i].name, f[i].reg->base, f[i].reg->base + f[i].reg->size - 1,
+				image_base, image_base + image_size - 1);
+			return -E_INVAL;
+		}
+	}
+	return 0;
+}
+
 int platform_check_placement(const struct platform *p, u64 image_base, u64 image_size)
 {
+	if (check_gic_clear_of_image(p, image_base, image_size))
+		return -E_INVAL;
 	if (!platform_in_ram(p, p->fdt.base, p->fdt.size)) {
 		log_err("fdt: the device tree at 0x%lx-0x%lx (x0 at entry, totalsize %lu) is not "
 			"inside the RAM its memory nodes describe",
@@ -90,14 +132,46 @@ int platform_check_placement(const struct platform *p, u64 image_base, u64 image
 	return 0;
 }
 
+/* The GIC frame the UART's registers overlap, or NULL. */
+static const char *uart_on_gic(const struct platform *p)
+{
+	struct plat_gic_frame f[PLAT_GIC_MAX_FRAMES];
+	unsigned int i, n = platform_gic_frames(&p->gic, f);
+
+	for (i = 0; i < n; i++) {
+		if (overlaps(p->uart.reg.base, MAX(p->uart.reg.size, 1), f[i].reg->base,
+			     f[i].reg->size))
+			return f[i].name;
+	}
+	return NULL;
+}
+
 void platform_check_uart(struct platform *p, u64 image_base, u64 image_size)
 {
 	const struct plat_range *u = &p->uart.reg;
+	const char *gic;
 	unsigned int i;
 	bool ram = false;
 
 	if (p->uart.kind == UART_NONE)
 		return;
+	/* Checked first: the overlap tests below compute base + size. */
+	if (u->size > PLAT_EL2_MAP_LIMIT || u->base > PLAT_EL2_MAP_LIMIT - MAX(u->size, 1)) {
+		log_warn("fdt: %s: reg (base 0x%lx, size 0x%lx) %s; keeping the built-in console",
+			 p->uart.path, u->base, u->size,
+			 u->size > ~0UL - u->base ? "wraps around the end of the address space"
+						  : "lies beyond the 48-bit EL2 map");
+		p->uart.kind = UART_NONE;
+		return;
+	}
+	gic = uart_on_gic(p);
+	if (gic) {
+		log_warn("fdt: %s: reg 0x%lx-0x%lx overlaps the GIC %s, not a UART; keeping the "
+			 "built-in console",
+			 p->uart.path, u->base, u->base + MAX(u->size, 1) - 1, gic);
+		p->uart.kind = UART_NONE;
+		return;
+	}
 	for (i = 0; i < p->mem_count; i++)
 		ram = ram || overlaps(u->base, MAX(u->size, 1), p->mem[i].base, p->mem[i].size);
 	if (ram || overlaps(u->base, MAX(u->size, 1), image_base, image_size)) {

@@ -7,6 +7,9 @@
 #define UARTFR 0x18
 #define UARTFR_RXFE BIT(4)
 #define UARTFR_TXFF BIT(5)
+/* UARTPeriphID0-3 then UARTPCellID0-3, one byte in each word (PL011 TRM 3.3). */
+#define UARTPERIPHID0 0xfe0
+#define PL011_REGION_SIZE 0x1000
 
 bool pl011_putc(const struct plat_uart *u, char c)
 {
@@ -21,11 +24,31 @@ bool pl011_putc(const struct plat_uart *u, char c)
 	return true;
 }
 
+/*
+ * The PL011's identification bytes (PL011 TRM, as QEMU models them too):
+ * part 0x011, designer 0x41 (Arm), and the PrimeCell ID 0xb105f00d. The
+ * top nibble of PeriphID2 is the revision, which varies.
+ */
+static const u8 pl011_id[8] = { 0x11, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+
 bool pl011_present(const struct plat_uart *u)
 {
-	u32 fr;
+	unsigned int i;
+	u32 v;
 
-	return arch_probe_read32(u->reg.base + UARTFR, &fr);
+	if (!arch_probe_read32(u->reg.base + UARTFR, &v))
+		return false;
+	/* The ID registers end the 4 KiB frame: a shorter reg cannot be asked. */
+	if (u->reg.size < PL011_REGION_SIZE)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(pl011_id); i++) {
+		u32 mask = i == 2 ? 0x0f : 0xff;
+
+		if (!arch_probe_read32(u->reg.base + UARTPERIPHID0 + 4 * i, &v) ||
+		    (v & mask) != pl011_id[i])
+			return false;
+	}
+	return true;
 }
 
 /** Returns the next received byte, or -1 when none is waiting. */

@@ -12,6 +12,18 @@
 #define PLAT_MAX_RESERVED 32
 #define PLAT_PATH_MAX 64
 #define PLAT_MAX_REDIST_REGIONS 8
+/* The largest device tree Partita reads (its own cap, whatever totalsize says). */
+#define PLAT_FDT_MAX_SIZE (8UL << 20)
+/*
+ * Partita's EL2 map translates 48-bit addresses (mm/hyp_mmu.c): a device
+ * reaching beyond cannot be mapped, so it is refused at discovery.
+ */
+#define PLAT_EL2_MAP_LIMIT (1UL << 48)
+/*
+ * The most GIC register frames one GIC has: GICv2 has GICD, GICC, GICH and
+ * GICV; GICv3 has GICD and up to PLAT_MAX_REDIST_REGIONS redistributor regions.
+ */
+#define PLAT_GIC_MAX_FRAMES (1 + PLAT_MAX_REDIST_REGIONS)
 
 /* MPIDR_EL1 affinity fields Aff3 (39:32), Aff2, Aff1, Aff0 (23:0). */
 #define MPIDR_AFFINITY_MASK 0xff00ffffffULL
@@ -97,6 +109,13 @@ struct plat_cpu {
 	char name[PLAT_PATH_MAX];
 };
 
+/** One register frame of the GIC, for checks and messages. */
+struct plat_gic_frame {
+	const char *name; /* "distributor (GICD)" and so on */
+	const struct plat_range *reg; /* in struct plat_gic; the index is its reg index */
+	u64 min_size; /* the smallest frame the architecture allows */
+};
+
 /** Everything platform_discover() found in the FDT. */
 struct platform {
 	struct plat_range mem[PLAT_MAX_MEM];
@@ -117,9 +136,12 @@ struct platform {
 /**
  * Fills p from the FDT at fdt, of which at most max_size bytes may be read.
  * Memory ranges come out sorted and disjoint (overlapping or repeated ones
- * merged, with a warning); a range that wraps, more reserved regions than
- * PLAT_MAX_RESERVED, an untranslatable reserved reg, or an empty or
- * inverted initrd range are refused.
+ * merged, with a warning); a range that wraps, one below the board's RAM
+ * base or over a GIC frame or the board's UART, GIC frames that are empty,
+ * smaller than the architecture allows, wrapping or beyond the EL2 map, a
+ * bus "ranges" that cannot be walked, more reserved regions than
+ * PLAT_MAX_RESERVED, an untranslatable reserved reg, a blob larger than
+ * PLAT_FDT_MAX_SIZE, or an empty or inverted initrd range are refused.
  * Returns 0, or -E_INVAL after logging one line that says what is wrong and
  * where. Warnings (a missing stdout-path, extra CPUs) are logged, not failed,
  * and so is a cpu node that gives no CPU to start (no reg, or an MPIDR an
@@ -136,8 +158,9 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p);
 bool platform_in_ram(const struct platform *p, u64 base, u64 size);
 
 /**
- * Checks where the boot loader placed the device tree and the initrd: the
- * device tree must lie inside RAM; the initrd inside RAM and clear of
+ * Checks where the boot loader placed the device tree and the initrd, and
+ * that no GIC frame lies over Partita's image: the device tree must lie
+ * inside RAM; the initrd inside RAM and clear of
  * Partita's image [image_base, image_base+image_size), of the device tree
  * and of every no-map reserved region. Returns 0, or -E_INVAL after one
  * error line naming the range and what it runs into.
@@ -146,10 +169,17 @@ int platform_check_placement(const struct platform *p, u64 image_base, u64 image
 
 /**
  * Drops the console UART the FDT named (so the board's own stays in use),
- * with a warning line, when its reg overlaps RAM or Partita's image: that
- * is memory, and writing to it as a UART would corrupt it.
+ * with a warning line, when its reg overlaps RAM or Partita's image (that
+ * is memory, and writing to it as a UART would corrupt it), overlaps a GIC
+ * frame, or wraps or reaches beyond what the EL2 map can map.
  */
 void platform_check_uart(struct platform *p, u64 image_base, u64 image_size);
+
+/**
+ * Fills f (PLAT_GIC_MAX_FRAMES entries) with g's frames in the order of the
+ * GIC node's reg, and returns how many there are (2 for GICv3, 4 for GICv2).
+ */
+unsigned int platform_gic_frames(const struct plat_gic *g, struct plat_gic_frame *f);
 
 /** Total bytes of RAM described by the memory nodes. */
 u64 platform_mem_total(const struct platform *p);

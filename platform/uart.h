@@ -13,6 +13,12 @@
 #define UART_TX_TIMEOUT_US 20000
 /* Polls before the timeout counts, in case the counter does not run (CNTFRQ unset). */
 #define UART_TX_MIN_POLLS 100000
+/*
+ * Polls after which the wait ends whatever the counter says: a counter that
+ * does not run (or a CNTFRQ of 0) must not make the wait endless. Each poll
+ * is a device read, so this is seconds at most.
+ */
+#define UART_TX_MAX_POLLS 10000000
 
 /** A bounded wait: call uart_wait_start, then uart_waited_too_long on each poll. */
 struct uart_wait {
@@ -31,14 +37,16 @@ static inline void uart_wait_start(struct uart_wait *w)
 
 /**
  * Returns true once the wait began by uart_wait_start() has lasted longer than
- * UART_TX_TIMEOUT_US (and at least UART_TX_MIN_POLLS polls).
+ * UART_TX_TIMEOUT_US (and at least UART_TX_MIN_POLLS polls), or has polled
+ * UART_TX_MAX_POLLS times.
  */
 static inline bool uart_waited_too_long(struct uart_wait *w)
 {
-	if (w->polls < UART_TX_MIN_POLLS) {
-		w->polls++;
+	if (w->polls >= UART_TX_MAX_POLLS)
+		return true;
+	w->polls++;
+	if (w->polls <= UART_TX_MIN_POLLS)
 		return false;
-	}
 	return counter_read() - w->start > w->ticks;
 }
 
@@ -53,8 +61,9 @@ bool pl011_putc(const struct plat_uart *u, char c);
 int pl011_getc(const struct plat_uart *u);
 
 /**
- * Whether a PL011 answers at u's address: reads its flag register with a
- * fault-catching load (arch/probe.h). Needs u mapped at EL2.
+ * Whether a PL011 answers at u's address: its flag register reads with a
+ * fault-catching load (arch/probe.h) and, when reg covers the 4 KiB frame,
+ * its PeriphID and PCellID registers say PL011. Needs u mapped at EL2.
  */
 bool pl011_present(const struct plat_uart *u);
 
@@ -65,8 +74,9 @@ bool ns16550_putc(const struct plat_uart *u, char c);
 int ns16550_getc(const struct plat_uart *u);
 
 /**
- * Returns whether a 16550 answers at u's address, as pl011_present, reading
- * the word that holds the line status register.
+ * Returns whether a 16550 answers at u's address: the words holding its
+ * line status and scratch registers read with fault-catching loads, and
+ * the scratch register keeps two values written to it (then its old one).
  */
 bool ns16550_present(const struct plat_uart *u);
 

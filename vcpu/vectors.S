@@ -59,16 +59,16 @@ hyp_save_and_report:
 	 * Partita asked for: resume at arch_serror_taken with x0 = ESR_EL2.
 	 */
 	cmp	x0, #3
-	b.ne	2f
+	b.ne	4f
 	mrs	x2, elr_el2
 	adrp	x3, arch_serror_take
 	add	x3, x3, :lo12:arch_serror_take
 	cmp	x2, x3
-	b.lo	2f
+	b.lo	4f
 	adrp	x3, arch_serror_end
 	add	x3, x3, :lo12:arch_serror_end
 	cmp	x2, x3
-	b.hs	2f
+	b.hs	4f
 	adrp	x3, arch_serror_taken
 	add	x3, x3, :lo12:arch_serror_taken
 	msr	elr_el2, x3
@@ -77,18 +77,41 @@ hyp_save_and_report:
 	ldr	x1, [sp, #8]
 	add	sp, sp, #HYP_FRAME_SIZE
 	eret
-2:
+4:
 	/*
-	 * A synchronous fault on the probing load (arch/probe.S) is expected:
-	 * resume at its fixup, which returns false, instead of reporting it.
+	 * A fault the probing load (arch/probe.S) caused is expected: resume
+	 * at its fixup, which returns false, instead of reporting it. That is
+	 * a data abort from EL2 (EC 0x25) on the load itself, or an SError
+	 * taken at EL2 with SP_EL2 (vector 7) inside the probe's window, where
+	 * PSTATE.A is briefly clear; the fixup then runs with it set again.
 	 */
-	cbnz	x0, 1f
 	mrs	x2, elr_el2
+	cmp	x0, #3
+	b.eq	2f
+	cbnz	x0, 1f
+	mrs	x3, esr_el2
+	lsr	x3, x3, #ESR_ELx_EC_SHIFT
+	cmp	x3, #ESR_ELx_EC_DABT_CUR
+	b.ne	1f
 	adrp	x3, arch_probe_load
 	add	x3, x3, :lo12:arch_probe_load
 	cmp	x2, x3
 	b.ne	1f
-	adrp	x3, arch_probe_fixup
+	b	3f
+2:	cmp	x1, #7
+	b.ne	1f
+	adrp	x3, arch_probe_load
+	add	x3, x3, :lo12:arch_probe_load
+	cmp	x2, x3
+	b.lo	1f
+	adrp	x3, arch_probe_window_end
+	add	x3, x3, :lo12:arch_probe_window_end
+	cmp	x2, x3
+	b.hi	1f
+	mrs	x3, spsr_el2
+	orr	x3, x3, #SPSR_A
+	msr	spsr_el2, x3
+3:	adrp	x3, arch_probe_fixup
 	add	x3, x3, :lo12:arch_probe_fixup
 	msr	elr_el2, x3
 	ldp	x2, x3, [sp, #16 * 1]

@@ -352,23 +352,27 @@ def test_console_not_there(qemu, tmp_path):
     """A PL011 at an address where nothing answers (reads abort)."""
     dtb = uart_node(Dtb(tmp_path), 0x0b000000)
     q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
-    q.wait_for(r"^partita: warning: fdt: /serial@b000000: no device answers at 0xb000000; "
-               r"keeping the built-in console$")
+    q.wait_for(r"^partita: warning: fdt: /serial@b000000: no pl011 answers at 0xb000000 \(reads "
+               r"abort, or its ID registers say it is another device\); keeping the built-in "
+               r"console$")
     q.wait_for(r"^partita: console: pl011 at 0x9000000 \(built-in\)$")
     q.wait_for(READY)
 
 
 def broken_uart(tmp_path):
-    """A "16550" that is really the PL031 RTC: its line status never says the
-    transmitter is empty, so every character would wait forever."""
-    return uart_node(Dtb(tmp_path), 0x09010000, '"ns16550a"',
-                     "reg-shift = <2>; reg-io-width = <4>;")
+    """A "16550" that is really the board's PL011 seen with 8-byte register
+    spacing: its scratch register is the PL011's UARTIMSC, which keeps what is
+    written, so it passes for a 16550, but its line status is UARTFBRD, whose
+    bit 5 stays 0: the transmitter never looks empty and every character
+    would wait forever."""
+    return uart_node(Dtb(tmp_path), 0x09000000, '"ns16550a"',
+                     "reg-shift = <3>; reg-io-width = <4>;")
 
 
 def test_console_never_ready(qemu, tmp_path):
     dtb = broken_uart(tmp_path)
     q = boot_inputs(qemu, dtb.path, fail_on=ERROR)
-    q.wait_for(r"^partita: warning: console: the UART at 0x9010000 \(/serial@9010000\) stopped "
+    q.wait_for(r"^partita: warning: console: the UART at 0x9000000 \(/serial@9000000\) stopped "
                r"taking characters; back to the board's UART at 0x9000000$")
     q.wait_for(READY)
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "log_capture.h"
@@ -760,6 +761,163 @@ static void test_cpus_bad_address_cells(void **state)
 	EXPECT_REFUSED(discover_blob(blob, fdt_totalsize(blob)), "/cpus", "#address-cells");
 }
 
+/*
+ * Loads name and sets the reg of the node at path to n (address, size)
+ * pairs of two cells each, as the test trees' root has them.
+ */
+static size_t load_with_reg(const char *name, const char *path, const u64 *pairs, int n)
+{
+	fdt32_t cells[16];
+	int node, i;
+
+	load_dtb(name);
+	assert_int_equal(fdt_open_into(blob, blob, BLOB_MAX), 0);
+	node = fdt_path_offset(blob, path);
+	assert_true(node >= 0 && n <= 4);
+	for (i = 0; i < 2 * n; i++) {
+		cells[2 * i] = cpu_to_fdt32((u32)(pairs[i] >> 32));
+		cells[2 * i + 1] = cpu_to_fdt32((u32)pairs[i]);
+	}
+	assert_int_equal(fdt_setprop(blob, node, "reg", cells, n * 16), 0);
+	return fdt_totalsize(blob);
+}
+
+#define GICV3 "/intc@8000000"
+
+/* Discovery of virt-gicv3 with the GIC's reg set to the two (base, size) pairs given. */
+static int discover_gicv3_reg(u64 dist, u64 dist_size, u64 rd, u64 rd_size)
+{
+	const u64 reg[] = { dist, dist_size, rd, rd_size };
+	size_t n = load_with_reg("virt-gicv3", GICV3, reg, 2);
+
+	return discover_blob(blob, n);
+}
+
+/*
+ * Memory over the GIC (the VM's stage-2 tables landed in the distributor)
+ * or below the board's RAM (flash and devices) is refused naming the node
+ * and reg index; so is memory over the redistributors.
+ */
+static void test_memory_on_device_refused(void **state)
+{
+	const u64 over_gicr[] = { 0x40000000, 0x40000000, 0x08100000, 0x1000 };
+	size_t n;
+
+	(void)state;
+	EXPECT_REFUSED(discover("memory-on-gic"), "/memory@8000000: reg[0] 0x8000000-0x800ffff",
+		       "GIC distributor (GICD) at 0x8000000-0x800ffff", "not RAM");
+	EXPECT_REFUSED(discover("memory-below-ram"), "/memory@0: reg[1] 0x0-0xfff",
+		       "below qemu-virt's RAM at 0x40000000");
+	n = load_with_reg("virt-gicv3", "/memory@40000000", over_gicr, 2);
+	EXPECT_REFUSED(discover_blob(blob, n), "/memory@40000000: reg[1]",
+		       "GIC redistributor region (GICR)");
+}
+
+/*
+ * GIC frames that are empty, smaller than the architecture's frame, that
+ * wrap or that lie beyond the 48-bit EL2 map are refused at discovery,
+ * naming the reg index and the frame, instead of faulting or panicking at
+ * EL2 later.
+ */
+static void test_gic_frames_refused(void **state)
+{
+	const u64 small_gich[] = { 0x08000000, 0x10000, 0x08010000, 0x10000,
+				   0x08030000, 0x800,	0x08040000, 0x10000 };
+	size_t n;
+
+	(void)state;
+	EXPECT_REFUSED(discover_gicv3_reg(0x08000000, 0, 0x080a0000, 0xf60000), "reg[0]",
+		       "distributor (GICD)", "is 0x0 bytes", "at least 0x10000");
+	EXPECT_REFUSED(discover_gicv3_reg(0x08000000, 0x10000, 0x080a0000, 0), "reg[1]",
+		       "redistributor region (GICR)", "is 0x0 bytes");
+	EXPECT_REFUSED(discover_gicv3_reg(0x08000000, 0x10000, 0x080a0000, 0x10000), "reg[1]",
+		       "redistributor region", "0x10000 bytes", "at least 0x20000");
+	EXPECT_REFUSED(discover_gicv3_reg(0x1000008000000, 0x10000, 0x080a0000, 0xf60000), "reg[0]",
+		       "0x1000008000000", "beyond the 48-bit");
+	EXPECT_REFUSED(discover_gicv3_reg(0x08000000, 0x10000, 0xffffffffffff0000, 0x20000),
+		       "reg[1]", "wraps around");
+	n = load_with_reg("gicv2", GICV3, small_gich, 4);
+	EXPECT_REFUSED(discover_blob(blob, n), "reg[2]", "virtual interface control (GICH)",
+		       "0x800 bytes");
+	expect_discovered("gicv2");
+	expect_discovered("virt-gicv3");
+}
+
+/* A GIC frame over Partita's own image is refused at the placement check. */
+static void test_gic_over_image_refused(void **state)
+{
+	(void)state;
+	expect_discovered("virt-gicv3");
+	plat.fdt.base = 0x48000000;
+	log_capture_reset();
+	EXPECT_REFUSED(platform_check_placement(&plat, 0x08000000, IMAGE_SIZE),
+		       "GIC distributor (GICD) 0x8000000-0x800ffff",
+		       "Partita's own image at 0x8000000");
+}
+
+/*
+ * A bus whose children have no address cells, under a parent with none,
+ * has ranges entries zero cells apart: translation must give up rather
+ * than loop (the alarm fails the test if it does not return).
+ */
+static void test_ranges_stride_zero(void **state)
+{
+	(void)state;
+	alarm(5);
+	expect_discovered("ranges-stride-zero");
+	alarm(0);
+	assert_int_equal(plat.mem_count, 2);
+}
+
+/* A header claiming more than Partita's 8 MiB cap says so, not "truncated". */
+static void test_fdt_larger_than_cap(void **state)
+{
+	(void)state;
+	load_dtb("virt-gicv3");
+	fdt_set_totalsize(blob, 16 << 20);
+	EXPECT_REFUSED(discover_blob(blob, PLAT_FDT_MAX_SIZE), "16777216 bytes",
+		       "larger than the 8 MiB Partita reads");
+}
+
+/* Discovers virt-gicv3 with the PL011 console at (base, size), then checks the UART. */
+static void check_uart_at(u64 base, u64 size)
+{
+	const u64 reg[] = { base, size };
+	size_t n = load_with_reg("virt-gicv3", "/pl011@9000000", reg, 1);
+
+	assert_int_equal(discover_blob(blob, n), 0);
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	platform_check_uart(&plat, IMAGE, IMAGE_SIZE);
+}
+
+/*
+ * A console UART over a GIC frame, wrapping, or beyond the EL2 map, or a
+ * 16550 with a reg-shift above 4, is warned about and the board's UART
+ * kept: never mapped (which used to panic) nor written to.
+ */
+static void test_uart_unusable_reg(void **state)
+{
+	(void)state;
+	check_uart_at(0x08000000, 0x1000);
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("serial0", "0x8000000-0x8000fff", "overlaps the GIC distributor (GICD)");
+	check_uart_at(0x080b0000, 0x1000);
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("overlaps the GIC redistributor region");
+	check_uart_at(0x1000009000000, 0x1000);
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("0x1000009000000", "beyond the 48-bit EL2 map");
+	check_uart_at(0xfffffffffffff800, 0x1000);
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("wraps around");
+	check_uart_at(0x09000000, 0x1000);
+	assert_int_equal(plat.uart.kind, UART_PL011);
+
+	expect_discovered("ns16550-reg-shift");
+	assert_int_equal(plat.uart.kind, UART_NONE);
+	EXPECT_WARNED("/serial@10000000", "reg-shift 40 is more than 4");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -811,6 +969,12 @@ int main(void)
 		cmocka_unit_test(test_cpu_with_short_reg),
 		cmocka_unit_test(test_cpu_duplicate_mpidr),
 		cmocka_unit_test(test_cpus_bad_address_cells),
+		cmocka_unit_test(test_memory_on_device_refused),
+		cmocka_unit_test(test_gic_frames_refused),
+		cmocka_unit_test(test_gic_over_image_refused),
+		cmocka_unit_test(test_ranges_stride_zero),
+		cmocka_unit_test(test_fdt_larger_than_cap),
+		cmocka_unit_test(test_uart_unusable_reg),
 	};
 
 	return cmocka_run_group_tests_name("fdt", tests, NULL, NULL);

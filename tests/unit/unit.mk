@@ -59,6 +59,8 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 # absolute path so the binary runs from any directory.
 $(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
 $(UNIT_OUT)/test_fdt: $(UNIT_DTBS)
+# Discovery refuses memory over the board's devices, which board.h places.
+$(UNIT_OUT)/obj/platform/fdt.o: HOST_CFLAGS += -Iplatform/$(BOARD)
 
 # lib/string.c defines memcpy and friends, which the host C library also
 # defines: build it freestanding, as the hypervisor does, with every
