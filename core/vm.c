@@ -16,6 +16,7 @@
 #include "vcpu/exit.h"
 #include "vcpu/irq.h"
 #include "vcpu/testdev.h"
+#include "vcpu/vgic/glue.h"
 
 #define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 of an arm64 Image */
 #define STOP_TIMEOUT_MS 1000
@@ -259,6 +260,9 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 		v->power = VCPU_OFF;
 		percpu[v->pcpu].vcpu = v;
 	}
+	err = vgic_vm_init(vm);
+	if (err)
+		return err;
 	load(vm);
 	built = MAX(built, id + 1);
 	log_info("vm%u %s: %u vCPU%s on cpu%u..%u, %lu MiB at IPA 0x%lx (PA 0x%lx), VMID %u, "
@@ -280,6 +284,8 @@ static void start(struct vm *vm)
 	for (i = 1; i < vm->vcpu_count; i++)
 		vm->vcpus[i].power = VCPU_OFF;
 	vm->boots++;
+	/* Its virtual counter starts near zero on every boot (CNTVOFF_EL2, vcpu/context.c). */
+	vm->cntvoff = counter_read();
 	vm->state = VM_RUNNING;
 	v0->on_entry = images[vm->id].entry;
 	v0->on_context = images[vm->id].dtb_ipa;
@@ -376,6 +382,8 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 		wfe();
 	}
 	stage2_flush_tlb(&vm->s2);
+	/* No interrupt state of this run may reach the next one. */
+	vgic_vm_reset(vm);
 	return true;
 }
 

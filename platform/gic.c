@@ -365,3 +365,9 @@ unsigned int gic_version(void)
 {
 	return version;
 }
+
+void gic_clear_pending_active(unsigned int cpu, u32 intid)
+{
+	write_bit(cpu, intid, GICD_ICPENDR);
+	write_bit(cpu, intid, GICD_ICACTIVER);
+}

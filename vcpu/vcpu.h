@@ -9,10 +9,16 @@
 #include "arch/spinlock.h"
 #include "arch/sysreg.h"
 #include "mm/pgtable.h"
+#include "vcpu/vgic/vgic.h"
 
 #define VM_MAX_VCPUS 8
 #define VM_MAX_MMIO 8
 #define VM_NAME_MAX 32
+/*
+ * SPIs of each VM's virtual GIC (INTIDs 32-95): enough for the devices of
+ * QEMU's virt machine, and a VM's memory stays small (a multiple of 32).
+ */
+#define VGIC_VM_SPIS 64
 
 /**
  * The guest's general registers, saved on every exit. SP_EL0, the PC and
@@ -122,6 +128,7 @@ struct __attribute__((aligned(16))) vcpu {
 	unsigned int log_count, log_dropped;
 	unsigned int console_len; /* a line of console output being gathered */
 	char console_line[160];
+	struct vgic_cpu vgic; /* its virtual GIC interface: vcpu/vgic/ */
 };
 
 /** Where a VM is in its life; vCPUs may be powered on only while it is RUNNING. */
@@ -152,6 +159,11 @@ struct vm {
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u64 boots; /* times started: 1 on the first boot, +1 per SYSTEM_RESET */
+	u64 cntvoff; /* CNTVOFF_EL2 of every vCPU: the counter when the VM (re)started */
+	struct vgic_dist vgic; /* its virtual GIC distributor: vcpu/vgic/ */
+	struct vgic_irq vgic_spis[VGIC_VM_SPIS];
+	u32 passthrough_spi; /* a physical SPI it owns (vcpu/vgic/glue.c), or 0 */
+	bool passthrough_on; /* whether that SPI is enabled at the physical GIC */
 };
 
 /** The guest's general register n, where 31 is XZR (reads 0, writes ignored). */
