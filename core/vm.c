@@ -222,6 +222,28 @@ static int init_stage2(struct vm *vm, const struct vm_config *cfg)
 	return err;
 }
 
+/*
+ * Gives vm a device of the machine: its registers mapped at the same IPA as
+ * Device memory (the guest drives it directly), its SPI owned by the VM and
+ * delivered with the HW bit.
+ */
+static int passthrough(struct vm *vm, const struct vm_config *cfg)
+{
+	int err = stage2_map(&vm->s2, ipa_init(cfg->pt_base), pa_init(cfg->pt_base), cfg->pt_size,
+			     S2_MEM_DEVICE);
+
+	if (err) {
+		log_err("vm %s: %s: 0x%lx+0x%lx cannot be mapped at stage 2 (error %d)", cfg->name,
+			cfg->pt_name, cfg->pt_base, cfg->pt_size, err);
+		return err;
+	}
+	err = vgic_vm_passthrough_spi(vm, cfg->pt_intid);
+	if (!err)
+		log_info("vm %s: owns %s at 0x%lx and its SPI, INTID %u", cfg->name, cfg->pt_name,
+			 cfg->pt_base, cfg->pt_intid);
+	return err;
+}
+
 int vm_create(unsigned int id, const struct vm_config *cfg)
 {
 	struct vm *vm = &vms[id];
@@ -261,6 +283,8 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 		percpu[v->pcpu].vcpu = v;
 	}
 	err = vgic_vm_init(vm);
+	if (!err && cfg->has_passthrough)
+		err = passthrough(vm, cfg);
 	if (err)
 		return err;
 	load(vm);

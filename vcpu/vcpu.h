@@ -112,11 +112,17 @@ struct __attribute__((aligned(16))) vcpu {
 	struct vcpu_regs regs; /* first: the assembly addresses it at offset 0 */
 	u64 host_sp; /* the hypervisor's stack while the guest runs */
 	/*
-	 * requests and high_dirty share one 64-bit word, so that the return to
-	 * the guest checks both with one load: see vcpu/entry.S.
+	 * requests, high_dirty and vgic_resample share one 64-bit word, so that
+	 * the return to the guest checks them with one load: see vcpu/entry.S.
 	 */
 	u32 requests; /* VCPU_REQ_* (vcpu/irq.h), atomic: checked before every return to the guest */
 	bool high_dirty; /* a handler wrote x19-x29: reload them on return */
+	/*
+	 * Byte 5 of the same word: an LR holds a HW-mapped interrupt the guest
+	 * has not taken yet, whose physical source may go quiet meanwhile;
+	 * every return to the guest calls vgic_resample() until it is taken.
+	 */
+	bool vgic_resample;
 	struct vm *vm;
 	unsigned int id; /* index within the VM, also its MPIDR Aff0 */
 	unsigned int pcpu;

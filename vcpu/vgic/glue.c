@@ -173,16 +173,79 @@ void vgic_vm_reset(struct vm *vm)
 	}
 }
 
+/* Whether an LR of c holds a HW-mapped interrupt the guest has not taken yet. */
+static bool hw_waiting(const struct vgic_cpu *c)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->lr_used; i++) {
+		if (c->lr[i].hw && c->lr[i].state == VGIC_LR_PENDING)
+			return true;
+	}
+	return false;
+}
+
+static void refill(struct vcpu *v)
+{
+	vgic_flush(&v->vm->vgic, v->id);
+	hw->write_lrs(&v->vgic);
+	v->vgic_resample = hw_waiting(&v->vgic);
+}
+
 void vgic_update(struct vcpu *v)
 {
-	struct vgic_dist *d = &v->vm->vgic;
-
 	if (!hw)
 		return;
 	hw->read_lrs(&v->vgic);
+	vgic_fold(&v->vm->vgic, v->id);
+	refill(v);
+}
+
+void vgic_sync(struct vcpu *v)
+{
+	if (!hw)
+		return;
+	hw->read_lrs(&v->vgic);
+	vgic_fold(&v->vm->vgic, v->id);
+	/* The hardware LRs are stale now: refill them before the guest runs. */
+	atomic_or32_release(&v->requests, VCPU_REQ_VGIC_UPDATE);
+}
+
+/*
+ * A HW-mapped level interrupt (a timer) was injected while the guest had
+ * interrupts masked, and the guest then turned its source off: a real GIC
+ * would forget it, so the LR must not deliver it either. Its physical
+ * interrupt is active (taken at EL2, not deactivated), so the GIC's pending
+ * bit is exactly its line. Runs on each return to the guest while such an
+ * LR waits (vcpu/entry.S), which in practice is the first exit after the
+ * injection: the guest usually takes it at once.
+ */
+void vgic_resample(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->vgic;
+	struct vgic_dist *d = &v->vm->vgic;
+	bool retired = false;
+	u32 kick = 0;
+	unsigned int i;
+
+	hw->read_lrs(c);
+	for (i = 0; i < c->lr_used; i++) {
+		const struct vgic_lr *lr = &c->lr[i];
+
+		if (lr->hw && lr->state == VGIC_LR_PENDING &&
+		    !gic_is_pending(v->pcpu, lr->pintid)) {
+			(void)vgic_retire_hw(d, v->id, lr->intid, &kick);
+			gic_deactivate(lr->pintid);
+			retired = true;
+		}
+	}
+	if (!retired) {
+		v->vgic_resample = hw_waiting(c);
+		return;
+	}
 	vgic_fold(d, v->id);
-	vgic_flush(d, v->id);
-	hw->write_lrs(&v->vgic);
+	refill(v);
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }
 
 void vgic_kick(struct vcpu *self, u32 kick)

@@ -63,6 +63,20 @@ void vgic_vm_reset(struct vm *vm);
 void vgic_update(struct vcpu *v);
 
 /**
+ * Before an emulated GIC register access by v: folds v's LRs into the
+ * interrupt state, so that the registers read what the guest did (an
+ * acknowledge, an EOI), and asks for a refill before the guest runs again.
+ */
+void vgic_sync(struct vcpu *v);
+
+/**
+ * Called by vcpu/entry.S on the way back to the guest while v->vgic_resample
+ * is set: an injected HW interrupt whose physical source went quiet before
+ * the guest took it is withdrawn (and its physical interrupt deactivated).
+ */
+void vgic_resample(struct vcpu *v);
+
+/**
  * Posts VCPU_REQ_VGIC_UPDATE to every vCPU of self's VM in the kick mask:
  * self just gets the bit (it is on its way back to the guest), the others
  * also get the kick SGI.

@@ -93,7 +93,10 @@ static void v3_write_lrs(const struct vgic_cpu *c)
 static enum vcpu_stop gicd_read(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a)
 {
 	u64 val = 0;
-	int err = vgic_v3_dist_read(&v->vm->vgic, v->id, a.off, mmio_size(a), &val);
+	int err;
+
+	vgic_sync(v);
+	err = vgic_v3_dist_read(&v->vm->vgic, v->id, a.off, mmio_size(a), &val);
 
 	(void)d;
 	return vgic_read_done(v, a, err, val);
@@ -103,7 +106,10 @@ static enum vcpu_stop gicd_write(struct vcpu *v, const struct mmio_dev *d, struc
 				 u64 val)
 {
 	u32 kick = 0;
-	int err = vgic_v3_dist_write(&v->vm->vgic, v->id, a.off, mmio_size(a), val, &kick);
+	int err;
+
+	vgic_sync(v);
+	err = vgic_v3_dist_write(&v->vm->vgic, v->id, a.off, mmio_size(a), val, &kick);
 
 	(void)d;
 	return vgic_write_done(v, a, err, kick);
@@ -112,8 +118,11 @@ static enum vcpu_stop gicd_write(struct vcpu *v, const struct mmio_dev *d, struc
 static enum vcpu_stop gicr_read(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a)
 {
 	u64 val = 0;
-	int err = vgic_v3_redist_read(&v->vm->vgic, (unsigned int)(a.off / V3_GICR_STRIDE),
-				      a.off % V3_GICR_STRIDE, mmio_size(a), &val);
+	int err;
+
+	vgic_sync(v);
+	err = vgic_v3_redist_read(&v->vm->vgic, (unsigned int)(a.off / V3_GICR_STRIDE),
+				  a.off % V3_GICR_STRIDE, mmio_size(a), &val);
 
 	(void)d;
 	return vgic_read_done(v, a, err, val);
@@ -123,8 +132,11 @@ static enum vcpu_stop gicr_write(struct vcpu *v, const struct mmio_dev *d, struc
 				 u64 val)
 {
 	u32 kick = 0;
-	int err = vgic_v3_redist_write(&v->vm->vgic, (unsigned int)(a.off / V3_GICR_STRIDE),
-				       a.off % V3_GICR_STRIDE, mmio_size(a), val, &kick);
+	int err;
+
+	vgic_sync(v);
+	err = vgic_v3_redist_write(&v->vm->vgic, (unsigned int)(a.off / V3_GICR_STRIDE),
+				   a.off % V3_GICR_STRIDE, mmio_size(a), val, &kick);
 
 	(void)d;
 	return vgic_write_done(v, a, err, kick);
