@@ -24,6 +24,7 @@
 #include "vcpu/hvc.h"
 #include "vcpu/irq.h"
 #include "vcpu/serror.h"
+#include "vcpu/vgic/glue.h"
 
 #define MiB(x) ((x) >> 20)
 
@@ -314,6 +315,8 @@ static void init_gic_this_cpu(unsigned int cpu)
 
 	if (err)
 		log_err("cpu%u (mpidr 0x%lx): %s", cpu, plat.cpus[cpu].mpidr, gic_failure(err));
+	else
+		vgic_init_cpu(cpu);
 }
 
 /*
@@ -426,6 +429,7 @@ static void core_main_on_cpu_stack(void *arg)
 	/* Partita's own interrupts of every CPU, before any CPU can take one. */
 	for (unsigned int i = 0; i < plat.cpu_count; i++)
 		irq_init_cpu(i);
+	vgic_init(&plat);
 	serror_init();
 	init_gic_this_cpu(boot_cpu);
 	hvc_probe_firmware();
@@ -495,6 +499,8 @@ void core_secondary(unsigned int cpu)
 	context_init_cpu();
 	/* Without its GIC interface a CPU cannot be kicked out of a guest: it must run none. */
 	err = gic_init_cpu(cpu, plat.cpus[cpu].mpidr);
+	if (!err)
+		vgic_init_cpu(cpu);
 	smp_secondary_online(cpu, err ? gic_failure(err) : NULL);
 	vm_run_this_cpu();
 }

@@ -428,7 +428,9 @@ static void check_clean(const char *name)
 /*
  * The GIC's memory-mapped frames (distributor, GICv2 CPU interface, GICH,
  * GICV on QEMU's virt board) are not the guest's: no state of a GICv2 CPU
- * interface can survive in them, since an access aborts.
+ * interface can survive in them, since an access aborts. On GICv3
+ * (ID_AA64PFR0_EL1.GIC) the distributor is the guest's own emulated one,
+ * which vGIC reset returns to its reset values (the irq guest checks those).
  */
 static void gic_frames_unreachable(void)
 {
@@ -436,7 +438,7 @@ static void gic_frames_unreachable(void)
 	struct exc_record *r = exc_last();
 	unsigned int i;
 
-	for (i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+	for (i = gicv3() ? 1 : 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
 		u64 before = r->count;
 		volatile u32 *p = (volatile u32 *)frames[i];
 
