@@ -80,6 +80,7 @@
 #define PMR_ALLOW_ALL 0xff
 
 static unsigned int version;
+static const struct plat_gic *frames;
 static u64 dist, cpuif;
 static u32 nr_lines;
 static const struct plat_range *redists;
@@ -167,6 +168,7 @@ static int v2_init(const struct platform *p)
 int gic_init(const struct platform *p)
 {
 	version = p->gic.version;
+	frames = &p->gic;
 	dist = p->gic.dist.base;
 	if (version != 2 && version != 3)
 		return -E_NOTSUPP;
@@ -364,4 +366,9 @@ void gic_route_spi(u32 intid, unsigned int target)
 unsigned int gic_version(void)
 {
 	return version;
+}
+
+const struct plat_gic *gic_frames(void)
+{
+	return frames;
 }
