@@ -11,3 +11,16 @@ guests: $(BUILD)/guests/bench.bin
 .PHONY: bench
 bench: $(BUILD)/partita.bin $(BUILD)/guests/bench.bin
 	$(Q)BUILD=$(BUILD) scripts/bench.sh
+
+# The interrupt-path bench guest, for Partita and natively (see guests.mk).
+$(BUILD)/guests/irqbench.o: bench/irqbench.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(BUILD)/guests/native/irqbench.o: bench/irqbench.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (native)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -DGUEST_NATIVE -c -o $@ $<
+
+guests: $(BUILD)/guests/irqbench.bin

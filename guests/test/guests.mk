@@ -11,6 +11,7 @@ GUEST_NAMES += console cpuoff
 GUEST_NAMES += emul
 GUEST_NAMES += idregs
 GUEST_NAMES += resetstate
+GUEST_NAMES += irq
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments
@@ -74,4 +75,49 @@ $(BUILD)/guests/%.elf: $(BUILD)/guests/%.o $(GUEST_RT) guests/test/rt/guest.ld
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
+# The interrupt guests link the GIC and timer runtime too.
+GUEST_IRQ_NAMES := irq irqbench
+$(GUEST_IRQ_NAMES:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/rt/gic.o
+
+# Native variants (build/guests/native/): the same guests without a
+# hypervisor, on QEMU -M virt,virtualization=off at EL1. Compiled with
+# -DGUEST_NATIVE: the console is the PL011; PSCI stays HVC, which QEMU itself
+# serves when it has no EL2 (its DTB says method "hvc"). QEMU's -kernel loads
+# an arm64 Image with text_offset 0 at RAM + 2 MiB and passes the DTB in x0,
+# so they are linked there.
+NATIVE_BASE := 0x40200000
+GUEST_NATIVE_RT := $(patsubst $(BUILD)/guests/rt/%,$(BUILD)/guests/native/rt/%,$(GUEST_RT)) \
+	$(BUILD)/guests/native/rt/gic.o
+GUEST_NATIVE_BINS := $(GUEST_IRQ_NAMES:%=$(BUILD)/guests/native/%.bin)
+
+guests: $(GUEST_NATIVE_BINS)
+
+$(BUILD)/guests/native/rt/%.o: guests/test/rt/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (native)"
+	$(Q)$(CC) $(TARGET_FLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/guests/native/rt/%.o: guests/test/rt/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (native)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -DGUEST_NATIVE -c -o $@ $<
+
+$(BUILD)/guests/native/rt/fmt.o: lib/fmt.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (native guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -DGUEST_NATIVE -c -o $@ $<
+
+$(BUILD)/guests/native/%.o: guests/test/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (native)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -DGUEST_NATIVE -c -o $@ $<
+
+$(BUILD)/guests/native/%.elf: $(BUILD)/guests/native/%.o $(GUEST_NATIVE_RT) guests/test/rt/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(LD) $(GUEST_LDFLAGS) --defsym=GUEST_BASE=$(NATIVE_BASE) -o $@ $(filter %.o,$^)
+
+$(BUILD)/guests/native/%.bin: $(BUILD)/guests/native/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
 -include $(wildcard $(BUILD)/guests/*.d $(BUILD)/guests/rt/*.d)
+-include $(wildcard $(BUILD)/guests/native/*.d $(BUILD)/guests/native/rt/*.d)

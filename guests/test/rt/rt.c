@@ -60,6 +60,43 @@ void delay_ticks(u64 ticks)
 		__asm__ volatile("wfe");
 }
 
+void (*rt_irq_hook)(void);
+
+#ifdef GUEST_NATIVE
+#define PL011 0x09000000UL
+#define UARTFR 0x18
+#define UARTFR_TXFF (1U << 5)
+
+/* Natively there is no console hypercall: the line goes to the PL011, one vCPU at a time. */
+static void console_write(const char *s, int n)
+{
+	static volatile u32 lock;
+	u32 tmp, fail;
+	int i;
+
+	__asm__ volatile("sevl\n"
+			 "1: wfe\n"
+			 "2: ldaxr %w0, [%2]\n"
+			 "cbnz %w0, 1b\n"
+			 "stxr %w1, %w3, [%2]\n"
+			 "cbnz %w1, 2b\n"
+			 : "=&r"(tmp), "=&r"(fail)
+			 : "r"(&lock), "r"(1U)
+			 : "memory");
+	for (i = 0; i < n; i++) {
+		while (*(volatile u32 *)(PL011 + UARTFR) & UARTFR_TXFF)
+			;
+		*(volatile u32 *)PL011 = (unsigned char)s[i];
+	}
+	__asm__ volatile("stlr wzr, [%0]" ::"r"(&lock) : "memory");
+}
+#else
+static void console_write(const char *s, int n)
+{
+	hvc(HC_CONSOLE_WRITE, (u64)s, (u64)n, 0);
+}
+#endif
+
 static void vprint(const char *fmt, va_list ap)
 {
 	char line[200];
@@ -68,7 +105,7 @@ static void vprint(const char *fmt, va_list ap)
 	if (n > (int)sizeof(line) - 2)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
-	hvc(HC_CONSOLE_WRITE, (u64)line, (u64)n, 0);
+	console_write(line, n);
 }
 
 void print(const char *fmt, ...)
@@ -132,6 +169,10 @@ void guest_exception(u64 *frame, u64 vector)
 	struct exc_record *r = &records[vcpu_index()];
 	u64 esr, far;
 
+	if ((vector & 3) == 1 && rt_irq_hook && vector >= 4 && vector < 8) {
+		rt_irq_hook();
+		return;
+	}
 	__asm__ volatile("mrs %0, esr_el1" : "=r"(esr));
 	__asm__ volatile("mrs %0, far_el1" : "=r"(far));
 	if (r->armed && (vector & 3) == 0) {

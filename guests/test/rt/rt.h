@@ -12,6 +12,7 @@
 
 typedef uint64_t u64;
 typedef uint32_t u32;
+typedef uint8_t u8;
 typedef int64_t s64;
 
 #define PSCI_VERSION 0x84000000UL
@@ -90,6 +91,9 @@ struct exc_record *exc_last(void);
 
 /** Reads the first cell pair of prop in the first node whose name starts with node. */
 bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size);
+
+/** Called for an IRQ taken at EL1 (from SPx), if set (the GIC runtime sets it). */
+extern void (*rt_irq_hook)(void);
 
 /* What the hypervisor left in SCTLR_EL1 and DAIF when vCPU 0 started. */
 extern u64 boot_state[2];
