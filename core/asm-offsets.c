@@ -16,8 +16,9 @@ _Static_assert(offsetof(struct vcpu, regs.spsr) == offsetof(struct vcpu, regs.el
 	       "spsr must follow elr");
 _Static_assert(offsetof(struct vcpu, regs) == 0, "the registers come first");
 _Static_assert(offsetof(struct vcpu, requests) % 8 == 0 &&
-		       offsetof(struct vcpu, high_dirty) == offsetof(struct vcpu, requests) + 4,
-	       "vcpu/entry.S loads requests and high_dirty as one 64-bit word");
+		       offsetof(struct vcpu, high_dirty) == offsetof(struct vcpu, requests) + 4 &&
+		       offsetof(struct vcpu, vgic_resample) == offsetof(struct vcpu, requests) + 5,
+	       "vcpu/entry.S loads requests, high_dirty and vgic_resample as one 64-bit word");
 _Static_assert(_Alignof(struct vcpu) >= 16 && sizeof(struct vcpu) % 16 == 0,
 	       "SP_EL2 points at a vCPU while its guest runs: 16-byte alignment");
 

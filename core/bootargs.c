@@ -10,6 +10,7 @@
 
 static const char *const vms_values[] = { "1", "2" };
 static const char *const selftest_values[] = { "el2-fault", "spi" };
+static const char *const passthrough_values[] = { "pl031" };
 
 /* Every word Partita knows, with the values it accepts (the n-th sets n + 1). */
 static const struct {
@@ -19,6 +20,7 @@ static const struct {
 } words[] = {
 	{ "vms", vms_values, ARRAY_SIZE(vms_values) },
 	{ "selftest", selftest_values, ARRAY_SIZE(selftest_values) },
+	{ "passthrough", passthrough_values, ARRAY_SIZE(passthrough_values) },
 };
 
 static bool is_space(char c)
@@ -93,6 +95,7 @@ void bootargs_parse(const char *args, struct bootargs *out)
 
 	out->vms = 1;
 	out->selftest = BOOTARGS_SELFTEST_NONE;
+	out->passthrough = BOOTARGS_PASSTHROUGH_NONE;
 	for (; args && (w = next_word(w, &len)); w += len) {
 		int word;
 		unsigned int n;
@@ -105,8 +108,10 @@ void bootargs_parse(const char *args, struct bootargs *out)
 			continue;
 		if (word == 0)
 			out->vms = n;
-		else
+		else if (word == 1)
 			out->selftest = (enum bootargs_selftest)n;
+		else
+			out->passthrough = (enum bootargs_passthrough)n;
 	}
 }
 

@@ -19,10 +19,17 @@ enum bootargs_selftest {
 	BOOTARGS_SELFTEST_SPI, /* enable and pend an SPI nobody owns, as a boot loader might leave it */
 };
 
+/** What partita.passthrough gives the built-in VM 0: a device of the machine, with its SPI. */
+enum bootargs_passthrough {
+	BOOTARGS_PASSTHROUGH_NONE = 0,
+	BOOTARGS_PASSTHROUGH_PL031, /* the PL031 real-time clock ("arm,pl031" in the host FDT) */
+};
+
 /** The values of Partita's words; absent or refused words leave the default. */
 struct bootargs {
 	unsigned int vms; /* partita.vms: how many built-in VMs, 1 (default) or 2 */
 	enum bootargs_selftest selftest; /* partita.selftest */
+	enum bootargs_passthrough passthrough; /* partita.passthrough */
 };
 
 /**

@@ -24,6 +24,7 @@
 #include "vcpu/hvc.h"
 #include "vcpu/irq.h"
 #include "vcpu/serror.h"
+#include "vcpu/vgic/glue.h"
 
 #define FDT_MAX_SIZE (8UL << 20)
 #define MiB(x) ((x) >> 20)
@@ -293,6 +294,8 @@ static void init_gic_this_cpu(unsigned int cpu)
 	if (gic_init_cpu(cpu, plat.cpus[cpu].mpidr))
 		log_err("cpu%u: no GIC redistributor or CPU interface found for mpidr 0x%lx", cpu,
 			plat.cpus[cpu].mpidr);
+	else
+		vgic_init_cpu(cpu);
 }
 
 /*
@@ -405,6 +408,7 @@ static void core_main_on_cpu_stack(void *arg)
 	/* Partita's own interrupts of every CPU, before any CPU can take one. */
 	for (unsigned int i = 0; i < plat.cpu_count; i++)
 		irq_init_cpu(i);
+	vgic_init(&plat);
 	serror_init();
 	init_gic_this_cpu(boot_cpu);
 	hvc_probe_firmware();
@@ -459,8 +463,11 @@ void core_secondary(unsigned int cpu)
 {
 	context_init_cpu();
 	/* Without its GIC interface a CPU cannot be kicked out of a guest: it must run none. */
-	smp_secondary_online(cpu, gic_init_cpu(cpu, plat.cpus[cpu].mpidr)
-					  ? "no GIC redistributor or CPU interface was found for it"
-					  : NULL);
+	bool gic_ok = !gic_init_cpu(cpu, plat.cpus[cpu].mpidr);
+
+	if (gic_ok)
+		vgic_init_cpu(cpu);
+	smp_secondary_online(cpu, gic_ok ? NULL
+					 : "no GIC redistributor or CPU interface was found for it");
 	vm_run_this_cpu();
 }

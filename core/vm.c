@@ -16,6 +16,7 @@
 #include "vcpu/exit.h"
 #include "vcpu/irq.h"
 #include "vcpu/testdev.h"
+#include "vcpu/vgic/glue.h"
 
 #define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 of an arm64 Image */
 #define STOP_TIMEOUT_MS 1000
@@ -221,6 +222,28 @@ static int init_stage2(struct vm *vm, const struct vm_config *cfg)
 	return err;
 }
 
+/*
+ * Gives vm a device of the machine: its registers mapped at the same IPA as
+ * Device memory (the guest drives it directly), its SPI owned by the VM and
+ * delivered with the HW bit.
+ */
+static int passthrough(struct vm *vm, const struct vm_config *cfg)
+{
+	int err = stage2_map(&vm->s2, ipa_init(cfg->pt_base), pa_init(cfg->pt_base), cfg->pt_size,
+			     S2_MEM_DEVICE);
+
+	if (err) {
+		log_err("vm %s: %s: 0x%lx+0x%lx cannot be mapped at stage 2 (error %d)", cfg->name,
+			cfg->pt_name, cfg->pt_base, cfg->pt_size, err);
+		return err;
+	}
+	err = vgic_vm_passthrough_spi(vm, cfg->pt_intid);
+	if (!err)
+		log_info("vm %s: owns %s at 0x%lx and its SPI, INTID %u", cfg->name, cfg->pt_name,
+			 cfg->pt_base, cfg->pt_intid);
+	return err;
+}
+
 int vm_create(unsigned int id, const struct vm_config *cfg)
 {
 	struct vm *vm = &vms[id];
@@ -259,6 +282,11 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 		v->power = VCPU_OFF;
 		percpu[v->pcpu].vcpu = v;
 	}
+	err = vgic_vm_init(vm);
+	if (!err && cfg->has_passthrough)
+		err = passthrough(vm, cfg);
+	if (err)
+		return err;
 	load(vm);
 	built = MAX(built, id + 1);
 	log_info("vm%u %s: %u vCPU%s on cpu%u..%u, %lu MiB at IPA 0x%lx (PA 0x%lx), VMID %u, "
@@ -280,6 +308,8 @@ static void start(struct vm *vm)
 	for (i = 1; i < vm->vcpu_count; i++)
 		vm->vcpus[i].power = VCPU_OFF;
 	vm->boots++;
+	/* Its virtual counter starts near zero on every boot (CNTVOFF_EL2, vcpu/context.c). */
+	vm->cntvoff = counter_read();
 	vm->state = VM_RUNNING;
 	v0->on_entry = images[vm->id].entry;
 	v0->on_context = images[vm->id].dtb_ipa;
@@ -376,6 +406,8 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 		wfe();
 	}
 	stage2_flush_tlb(&vm->s2);
+	/* No interrupt state of this run may reach the next one. */
+	vgic_vm_reset(vm);
 	return true;
 }
 

@@ -63,6 +63,44 @@ static unsigned int pick_cpus(const struct platform *p, unsigned int i, unsigned
 	return n;
 }
 
+/*
+ * Fills cfg's passed-through device from the host FDT's first node
+ * compatible with compat: its first reg range (page-aligned, as stage 2 maps
+ * pages) and its first interrupt, which must be an SPI in the GIC binding's
+ * three cells. Returns 0, or -E_INVAL after a line saying what is missing.
+ */
+static int find_passthrough(const void *fdt, const char *compat, const char *name,
+			    struct vm_config *cfg)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, compat), len = 0;
+	const fdt32_t *irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
+	int reg_len = 0;
+	const fdt32_t *reg = node >= 0 ? fdt_getprop(fdt, node, "reg", &reg_len) : NULL;
+
+	if (node < 0 || !reg || reg_len < 16 || !irq || len < 12 ||
+	    fdt_address_cells(fdt, 0) != 2 || fdt_size_cells(fdt, 0) != 2 ||
+	    fdt32_to_cpu(irq[0]) != 0 /* GIC_SPI */) {
+		log_err("vm config: partita.passthrough=%s: no \"%s\" node with a reg range and "
+			"an SPI in the device tree",
+			name, compat);
+		return -E_INVAL;
+	}
+	cfg->pt_base = ((u64)fdt32_to_cpu(reg[0]) << 32) | fdt32_to_cpu(reg[1]);
+	cfg->pt_size =
+		ALIGN_UP(((u64)fdt32_to_cpu(reg[2]) << 32) | fdt32_to_cpu(reg[3]), PAGE_SIZE);
+	cfg->pt_intid = 32 + fdt32_to_cpu(irq[1]);
+	if (!IS_ALIGNED(cfg->pt_base, PAGE_SIZE) || cfg->pt_intid > 1019) {
+		log_err("vm config: partita.passthrough=%s: reg 0x%lx is not page-aligned or SPI "
+			"%u "
+			"is out of range",
+			name, cfg->pt_base, cfg->pt_intid - 32);
+		return -E_INVAL;
+	}
+	fmt_format(cfg->pt_name, sizeof(cfg->pt_name), "%s", name);
+	cfg->has_passthrough = true;
+	return 0;
+}
+
 int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm_config *out,
 		       unsigned int max)
 {
@@ -102,5 +140,9 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 		cfg->bootargs = guest_bootargs(args);
 		cfg->test_device = true;
 	}
+	/* The device goes to VM 0 alone: an interrupt has one owner. */
+	if (ba.passthrough == BOOTARGS_PASSTHROUGH_PL031 &&
+	    find_passthrough(host_fdt, "arm,pl031", "pl031", &out[0]))
+		return -E_INVAL;
 	return (int)count;
 }

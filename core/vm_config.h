@@ -22,6 +22,12 @@ struct vm_config {
 	u64 image_size;
 	const char *bootargs;
 	bool test_device; /* the emulated test device of guests/test */
+	/* A device of the machine the VM owns: its MMIO page(s) at the same IPA, and its SPI. */
+	bool has_passthrough;
+	u64 pt_base;
+	u64 pt_size;
+	u32 pt_intid;
+	char pt_name[16]; /* for log lines */
 };
 
 /**

@@ -372,3 +372,14 @@ const struct plat_gic *gic_frames(void)
 {
 	return frames;
 }
+
+bool gic_is_pending(unsigned int cpu, u32 intid)
+{
+	return mmio_read32(bit_reg(frame_of(cpu, intid) + GICD_ISPENDR, intid)) & BIT(intid % 32);
+}
+
+void gic_clear_pending_active(unsigned int cpu, u32 intid)
+{
+	write_bit(cpu, intid, GICD_ICPENDR);
+	write_bit(cpu, intid, GICD_ICACTIVER);
+}

@@ -71,6 +71,20 @@ void gic_disable(unsigned int cpu, u32 intid);
 /** Sets intid's pending state, as a device asserting it would (the self-tests use it). */
 void gic_set_pending(unsigned int cpu, u32 intid);
 
+/**
+ * Whether intid is pending at the GIC: for a level-sensitive interrupt that
+ * is active, whether its source still asserts it. On GICv2 an SGI or PPI is
+ * banked: call it on CPU cpu itself.
+ */
+bool gic_is_pending(unsigned int cpu, u32 intid);
+
+/**
+ * Clears intid's pending and active state (ICPENDR, ICACTIVER), for an
+ * interrupt a guest that is gone left active. On GICv2 an SGI or PPI is
+ * banked: call it on CPU cpu itself.
+ */
+void gic_clear_pending_active(unsigned int cpu, u32 intid);
+
 /** Sets intid's priority (0 highest; the GIC may ignore low bits). */
 void gic_set_priority(unsigned int cpu, u32 intid, u8 prio);
 

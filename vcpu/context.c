@@ -8,6 +8,7 @@
 #include "mm/stage2.h"
 #include "vcpu/idregs.h"
 #include "vcpu/reset.h"
+#include "vcpu/vgic/glue.h"
 
 /* Registers the assembler may not know by name without extension flags. */
 #define ZCR_EL2 s3_4_c1_c2_0
@@ -224,6 +225,8 @@ void context_power_on(struct vcpu *v, u64 entry, u64 context)
 	v->regs.spsr = SPSR_M_EL1h | SPSR_DAIF;
 	memset(&v->sysregs, 0, sizeof(v->sysregs));
 	v->sysregs.sctlr_el1 = SCTLR_EL1_RES1;
+	/* Every vCPU of a VM counts from the VM's (re)start: its virtual counter starts near 0. */
+	v->sysregs.cntvoff_el2 = v->vm->cntvoff;
 	v->console_len = 0;
 	load_el2_controls(v);
 	restore_sysregs(&v->sysregs);
@@ -233,6 +236,7 @@ void context_power_on(struct vcpu *v, u64 entry, u64 context)
 		sve_zero_predicates();
 	reset_guest_owned();
 	idregs_load(v);
+	vgic_vcpu_power_on(v);
 	/*
 	 * A fresh CPU must not see translations a previous life of this vCPU
 	 * (or a previous boot of its VM) left in this CPU's TLB.

@@ -81,9 +81,9 @@ guest_return:
 	ldr	x0, [sp, #ENTER_VCPU]
 	mov	sp, x0
 	/*
-	 * One load checks both the requests word (low half: work posted by
+	 * One load checks the requests word (low half: work posted by
 	 * another CPU or an interrupt handler, to be seen before the guest
-	 * runs) and high_dirty (byte 4).
+	 * runs), high_dirty (byte 4) and vgic_resample (byte 5).
 	 */
 	ldr	x1, [sp, #VCPU_REQUESTS]
 	cbnz	x1, guest_return_slow
@@ -104,14 +104,29 @@ restore_low:
 	dsb	nsh
 	isb
 
-/* sp = x0 = the vCPU frame; x1 = its requests (low half) and high_dirty (byte 4). */
+/*
+ * sp = x0 = the vCPU frame; x1 = its requests (low half), high_dirty (byte
+ * 4) and vgic_resample (byte 5).
+ */
 guest_return_slow:
-	cbz	w1, restore_all
+	cbz	w1, 1f
 	/* Requests: handled on the hypervisor stack, then the return starts over. */
 	ldr	x2, [x0, #VCPU_HOST_SP]
 	mov	sp, x2
 	bl	vcpu_handle_requests
 	b	guest_return
+1:	tst	x1, #(0xff << 40)
+	b.eq	restore_all
+	/*
+	 * A HW interrupt waits in an LR: look at its source once, then return
+	 * (the flag may stay set for the next exit: no loop back).
+	 */
+	ldr	x2, [x0, #VCPU_HOST_SP]
+	mov	sp, x2
+	bl	vgic_resample
+	ldr	x0, [sp, #ENTER_VCPU]
+	mov	sp, x0
+	b	restore_all
 
 /* sp = the vCPU frame: everything, x19-x29 included. */
 restore_all:

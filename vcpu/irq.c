@@ -6,12 +6,14 @@
 #include "vcpu/exit.h"
 #include "vcpu/irq_owner.h"
 #include "vcpu/serror.h"
+#include "vcpu/vgic/glue.h"
 
 #define UNOWNED_LOG_PER_SECOND 10
 
 /* The kick SGI carries no work of its own: the request word says what to do. */
-static void kick_handler(u32 intid)
+static void kick_handler(struct vcpu *v, u32 intid)
 {
+	(void)v;
 	(void)intid;
 }
 
@@ -42,14 +44,10 @@ enum vcpu_stop vcpu_handle_requests(struct vcpu *v)
 {
 	u32 req = atomic_take32_acquire(&v->requests);
 
-	/* VCPU_REQ_KICK and, until the vGIC lands, VCPU_REQ_VGIC_UPDATE need nothing more. */
+	if (req & VCPU_REQ_VGIC_UPDATE)
+		vgic_update(v);
+	/* VCPU_REQ_KICK needs nothing more: the exit itself was the point. */
 	return (req & VCPU_REQ_STOP) ? VCPU_STOP_KICKED : VCPU_RUNS;
-}
-
-void vgic_inject_hw(struct vcpu *v, u32 intid)
-{
-	gic_deactivate(intid);
-	log_debug(VCPU_FMT ": interrupt %u of its VM dropped: no vGIC yet", VCPU_ARGS(v), intid);
 }
 
 /* At most UNOWNED_LOG_PER_SECOND warnings a second, whatever the machine does. */
@@ -94,7 +92,7 @@ enum vcpu_stop vcpu_irq(struct vcpu *v)
 	case IRQ_OWNER_HYP:
 		gic_eoi(token);
 		gic_deactivate(token);
-		o->handler(intid);
+		o->handler(v, intid);
 		break;
 	case IRQ_OWNER_VM:
 		gic_eoi(token);

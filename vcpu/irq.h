@@ -51,9 +51,9 @@ enum vcpu_stop vcpu_irq(struct vcpu *v);
 
 /**
  * Hands the physical interrupt intid, acknowledged and priority-dropped, to
- * the vGIC of v's VM, which is to inject it with the HW bit so that the
- * guest's deactivation finishes it. Until the vGIC is wired in it is
- * deactivated here (nothing stays active) with a debug line.
+ * the vGIC of v's VM, which injects it with the HW bit so that the guest's
+ * deactivation finishes it (vcpu/vgic/glue.c). Without a virtual GIC it is
+ * deactivated at once, so nothing stays active.
  */
 void vgic_inject_hw(struct vcpu *v, u32 intid);
 

@@ -12,8 +12,12 @@
 
 struct vcpu;
 
-/** Runs at EL2, interrupts masked, for an interrupt Partita owns on this CPU. */
-typedef void (*irq_hyp_handler)(u32 intid);
+/**
+ * Runs at EL2, interrupts masked, for an interrupt Partita owns on this CPU;
+ * v is the vCPU whose guest it interrupted (the maintenance interrupt is
+ * about that vCPU's list registers).
+ */
+typedef void (*irq_hyp_handler)(struct vcpu *v, u32 intid);
 
 /** Who an INTID belongs to. */
 enum irq_owner_kind {

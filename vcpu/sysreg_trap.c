@@ -5,6 +5,7 @@
 #include "vcpu/exit.h"
 #include "vcpu/idregs.h"
 #include "vcpu/inject.h"
+#include "vcpu/vgic/glue.h"
 
 /*
  * ACTLR_EL1 is IMPLEMENTATION DEFINED and can change how the physical core
@@ -91,6 +92,8 @@ enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
 		done = idreg(v, reg, read, rt);
 	else if ((reg & SYS_ISS_GROUP_MASK) == SYS_ERR_GROUP)
 		done = ras_record(v, reg, read, rt);
+	else if (reg == SYS_ICC_SGI1R_EL1 || reg == SYS_ICC_ASGI1R_EL1 || reg == SYS_ICC_SGI0R_EL1)
+		done = vgic_v3_sgi_trap(v, reg, read, vcpu_reg(v, rt));
 	if (done) {
 		vcpu_skip_instr(v, esr);
 		return VCPU_RUNS;

@@ -13,6 +13,10 @@
 #define SYS_ISS_READ BIT(0)
 
 #define SYS_ACTLR_EL1 SYS_ISS(3, 0, 1, 0, 1)
+/* The GICv3 SGI registers: HCR_EL2.IMO (FMO for SGI0R) traps their writes at EL1. */
+#define SYS_ICC_SGI1R_EL1 SYS_ISS(3, 0, 12, 11, 5)
+#define SYS_ICC_ASGI1R_EL1 SYS_ISS(3, 1, 12, 11, 6)
+#define SYS_ICC_SGI0R_EL1 SYS_ISS(3, 2, 12, 11, 7)
 
 /* Fields of a register encoding in the ISS. */
 #define SYS_ISS_CRM(iss) (((iss) >> 1) & 0xf)

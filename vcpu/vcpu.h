@@ -9,10 +9,16 @@
 #include "arch/spinlock.h"
 #include "arch/sysreg.h"
 #include "mm/pgtable.h"
+#include "vcpu/vgic/vgic.h"
 
 #define VM_MAX_VCPUS 8
 #define VM_MAX_MMIO 8
 #define VM_NAME_MAX 32
+/*
+ * SPIs of each VM's virtual GIC (INTIDs 32-95): enough for the devices of
+ * QEMU's virt machine, and a VM's memory stays small (a multiple of 32).
+ */
+#define VGIC_VM_SPIS 64
 
 /**
  * The guest's general registers, saved on every exit. SP_EL0, the PC and
@@ -106,11 +112,17 @@ struct __attribute__((aligned(16))) vcpu {
 	struct vcpu_regs regs; /* first: the assembly addresses it at offset 0 */
 	u64 host_sp; /* the hypervisor's stack while the guest runs */
 	/*
-	 * requests and high_dirty share one 64-bit word, so that the return to
-	 * the guest checks both with one load: see vcpu/entry.S.
+	 * requests, high_dirty and vgic_resample share one 64-bit word, so that
+	 * the return to the guest checks them with one load: see vcpu/entry.S.
 	 */
 	u32 requests; /* VCPU_REQ_* (vcpu/irq.h), atomic: checked before every return to the guest */
 	bool high_dirty; /* a handler wrote x19-x29: reload them on return */
+	/*
+	 * Byte 5 of the same word: an LR holds a HW-mapped interrupt the guest
+	 * has not taken yet, whose physical source may go quiet meanwhile;
+	 * every return to the guest calls vgic_resample() until it is taken.
+	 */
+	bool vgic_resample;
 	struct vm *vm;
 	unsigned int id; /* index within the VM, also its MPIDR Aff0 */
 	unsigned int pcpu;
@@ -122,6 +134,7 @@ struct __attribute__((aligned(16))) vcpu {
 	unsigned int log_count, log_dropped;
 	unsigned int console_len; /* a line of console output being gathered */
 	char console_line[160];
+	struct vgic_cpu vgic; /* its virtual GIC interface: vcpu/vgic/ */
 };
 
 /** Where a VM is in its life; vCPUs may be powered on only while it is RUNNING. */
@@ -152,6 +165,11 @@ struct vm {
 	unsigned int vcpu_count;
 	struct vcpu vcpus[VM_MAX_VCPUS];
 	u64 boots; /* times started: 1 on the first boot, +1 per SYSTEM_RESET */
+	u64 cntvoff; /* CNTVOFF_EL2 of every vCPU: the counter when the VM (re)started */
+	struct vgic_dist vgic; /* its virtual GIC distributor: vcpu/vgic/ */
+	struct vgic_irq vgic_spis[VGIC_VM_SPIS];
+	u32 passthrough_spi; /* a physical SPI it owns (vcpu/vgic/glue.c), or 0 */
+	bool passthrough_on; /* whether that SPI is enabled at the physical GIC */
 };
 
 /** The guest's general register n, where 31 is XZR (reads 0, writes ignored). */

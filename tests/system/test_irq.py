@@ -31,7 +31,7 @@ VERDICTS = ["gic-regs", "gic-mask", "vtimer", "ptimer", "sgi", "irq-priority", "
             "rtc-spi", "irq-stray"]
 # Under Partita the VM must own the PL031 RTC (SPI 2) for rtc-spi: the boot
 # word that gives it one goes here when the device table lands.
-RTC_APPEND = []
+RTC_APPEND = ["partita.passthrough=pl031"]
 
 # The bench budgets under Partita (instructions, -icount shift=0), from issue 7.
 BUDGETS = {"irq-timer": 400, "irq-sgi-self": 400}

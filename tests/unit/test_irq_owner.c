@@ -15,8 +15,9 @@ static char vcpu_a, vcpu_b;
 #define VA ((struct vcpu *)&vcpu_a)
 #define VB ((struct vcpu *)&vcpu_b)
 
-static void handler(u32 intid)
+static void handler(struct vcpu *v, u32 intid)
 {
+	(void)v;
 	(void)intid;
 }
 

@@ -290,6 +290,25 @@ int vgic_set_pending(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
 	return ret;
 }
 
+int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
+{
+	struct vgic_irq *irq;
+	int ret = -E_INVAL;
+
+	spin_lock(&d->lock);
+	irq = irq_for_input(d, id, intid);
+	if (irq && irq->hw) {
+		/* As an ICPENDR write: an LR still holding it loses it at the next fold. */
+		irq->latch = false;
+		irq->line = false;
+		irq->clr_pend = irq->in_lr;
+		vgic_irq_update(d, irq, kick);
+		ret = 0;
+	}
+	spin_unlock(&d->lock);
+	return ret;
+}
+
 int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid)
 {
 	struct vgic_irq *irq;

@@ -156,6 +156,14 @@ int vgic_set_line(struct vgic_dist *d, unsigned int id, u32 intid, bool high, u3
 int vgic_set_pending(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
 
 /**
+ * Withdraws the pending state of HW-mapped intid (of vCPU id if private)
+ * because its physical source is no longer asserted (a timer the guest
+ * disabled before taking its interrupt): as a level input that went low.
+ * Returns 0, or -E_INVAL for an INTID outside the VM or not HW-mapped.
+ */
+int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
+
+/**
  * Maps intid (of vCPU id if private) to physical pintid: its LRs then carry
  * HW = 1 so that the guest's deactivation deactivates pintid. pintid 0
  * removes the mapping. Returns 0, or -E_INVAL for an INTID outside the VM or
