@@ -1,8 +1,10 @@
 /*
  * vcpu/vgic/gich.c: the GICv2 virtual interface values the GICv2 backend
  * writes: the list register count from GICH_VTR, GICH_HCR, the reset
- * GICH_VMCR, and where the guest's 8 KiB CPU interface lies in the host's
- * GICV frame (plain, QEMU's 64 KiB window, or the 64 KiB-aliased layout).
+ * GICH_VMCR, where the guest's 8 KiB CPU interface lies in the host's GICV
+ * frame (plain, QEMU's 64 KiB window, or the 64 KiB-aliased layout), and a
+ * HW-mapped LR written as HW = 0, EOI = 1 and read back as HW, its physical
+ * interrupt to be deactivated exactly once.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <cmocka.h>
 
 #include "vcpu/vgic/gich.h"
+#include "vcpu/vgic/lr_format.h"
 #include "vcpu/vgic/vgic.h"
 
 static void test_lr_count(void **state)
@@ -72,12 +75,90 @@ static void test_gicv_refused(void **state)
 	assert_int_equal(off, 0x1234);
 }
 
+/* The virtual timer, HW-mapped to physical PPI 27, pending at priority 0xa0. */
+static const struct vgic_lr timer_lr = {
+	.intid = 27,
+	.pintid = 27,
+	.priority = 0xa0,
+	.state = VGIC_LR_PENDING,
+	.group1 = false,
+	.hw = true,
+};
+
+static void test_hw_lr_encoded_with_eoi(void **state)
+{
+	u32 val = gich_lr_encode(&timer_lr);
+
+	(void)state;
+	assert_int_equal(val & GICH_LR_HW, 0);
+	assert_int_equal(val & GICH_LR_EOI, GICH_LR_EOI);
+	assert_int_equal(val & GICH_LR_VirtualID_MASK, 27);
+	assert_int_equal(val & GICH_LR_CPUID_MASK, 0);
+	assert_int_equal((val >> GICH_LR_State_SHIFT) & 3, VGIC_LR_PENDING);
+	assert_int_equal((val & GICH_LR_Priority_MASK) >> GICH_LR_Priority_SHIFT, 0xa0 >> 3);
+}
+
+static void test_sw_lr_unchanged(void **state)
+{
+	struct vgic_lr sgi = {
+		.intid = 3, .source = 2, .priority = 0x80, .state = 1, .eoi = false
+	};
+	bool deact = true;
+	struct vgic_lr back;
+
+	(void)state;
+	assert_int_equal(gich_lr_encode(&sgi), vgic_lr_v2_encode(&sgi));
+	back = gich_lr_decode(vgic_lr_v2_encode(&sgi), &sgi, &deact);
+	assert_false(deact);
+	assert_false(back.hw);
+	assert_int_equal(back.source, 2);
+	assert_int_equal(back.intid, 3);
+}
+
+static void test_hw_lr_decoded_as_hw(void **state)
+{
+	struct vgic_lr shadow = timer_lr, now;
+	u32 val = gich_lr_encode(&timer_lr);
+	bool deact = true;
+
+	(void)state;
+	/* Still pending: HW again, with its pINTID, nothing to deactivate. */
+	now = gich_lr_decode(val, &shadow, &deact);
+	assert_false(deact);
+	assert_true(now.hw);
+	assert_int_equal(now.pintid, 27);
+	assert_false(now.eoi);
+	assert_int_equal(now.state, VGIC_LR_PENDING);
+	/* Acknowledged: active, still nothing to deactivate. */
+	val = (val & ~(3U << GICH_LR_State_SHIFT)) | ((u32)VGIC_LR_ACTIVE << GICH_LR_State_SHIFT);
+	shadow = now;
+	now = gich_lr_decode(val, &shadow, &deact);
+	assert_false(deact);
+	assert_int_equal(now.state, VGIC_LR_ACTIVE);
+	/* Deactivated by the guest: deactivate the physical interrupt... */
+	val &= ~(3U << GICH_LR_State_SHIFT);
+	shadow = now;
+	now = gich_lr_decode(val, &shadow, &deact);
+	assert_true(deact);
+	assert_true(now.hw);
+	assert_int_equal(now.state, VGIC_LR_INVALID);
+	/* ...once: a second look without a refill must not deactivate it again. */
+	shadow = now;
+	now = gich_lr_decode(val, &shadow, &deact);
+	assert_false(deact);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lr_count),     cmocka_unit_test(test_hcr),
-		cmocka_unit_test(test_vmcr_reset),   cmocka_unit_test(test_gicv_offset),
+		cmocka_unit_test(test_lr_count),
+		cmocka_unit_test(test_hcr),
+		cmocka_unit_test(test_vmcr_reset),
+		cmocka_unit_test(test_gicv_offset),
 		cmocka_unit_test(test_gicv_refused),
+		cmocka_unit_test(test_hw_lr_encoded_with_eoi),
+		cmocka_unit_test(test_sw_lr_unchanged),
+		cmocka_unit_test(test_hw_lr_decoded_as_hw),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,7 +7,7 @@
 #ifndef VCPU_VGIC_GICH_H
 #define VCPU_VGIC_GICH_H
 
-#include "arch/types.h"
+#include "vcpu/vgic/vgic.h"
 
 /* GICH: the virtual interface control registers, one banked frame per CPU. */
 #define GICH_HCR 0x000
@@ -50,6 +50,30 @@ u32 gich_hcr(bool underflow);
  * GICV_ABPR at their smallest values.
  */
 u32 gich_vmcr_reset(void);
+
+/*
+ * A HW-mapped interrupt (a timer PPI, a passed-through SPI) goes into its
+ * GICH_LR with HW = 0 and EOI = 1, and Partita deactivates the physical
+ * interrupt itself when it finds the LR gone invalid (after the EOI
+ * maintenance interrupt, or at the next exit). With HW = 1 the guest's
+ * deactivation would deactivate it without an exit, but QEMU's GICv2 (7.2)
+ * then does not signal the physical interrupt again while its line stays
+ * high, until some unrelated access to the physical GIC: a level timer
+ * would not fire again. This costs one maintenance exit per such interrupt.
+ * The LR shadow keeps hw and pintid, so the logic sees a HW entry either way.
+ */
+
+/** The GICH_LR<n> value for lr: vgic_lr_v2_encode(), a HW entry as HW = 0, EOI = 1. */
+u32 gich_lr_encode(const struct vgic_lr *lr);
+
+/**
+ * The neutral form of GICH_LR<n> value val, whose shadow entry (what was
+ * written, or what the last decode returned) is *shadow: a HW entry comes
+ * back as HW with its pINTID. Sets *deactivate when the guest has
+ * deactivated a HW entry since the shadow was taken: the caller then
+ * deactivates shadow->pintid, exactly once.
+ */
+struct vgic_lr gich_lr_decode(u32 val, const struct vgic_lr *shadow, bool *deactivate);
 
 /**
  * Finds the guest's 8 KiB CPU interface within the host's GICV frame

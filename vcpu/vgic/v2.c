@@ -23,7 +23,6 @@
 #include "vcpu/vgic/gich.h"
 #include "vcpu/vgic/glue.h"
 #include "vcpu/vgic/hw.h"
-#include "vcpu/vgic/lr_format.h"
 
 /* The guest's GIC frames: where QEMU's virt machine has them, which guests expect. */
 #define VGIC_V2_GICD_IPA 0x08000000UL
@@ -43,42 +42,13 @@ static unsigned int v2_lr_count(void)
 	return lrs;
 }
 
-/*
- * A HW-mapped interrupt (a timer PPI, a passed-through SPI) goes into its
- * GICH_LR with HW = 0 and EOI = 1, and Partita deactivates the physical
- * interrupt itself when it finds the LR gone invalid (after the EOI
- * maintenance interrupt, or at the next exit). With HW = 1 the guest's
- * deactivation would deactivate it without an exit, but QEMU's GICv2 (7.2)
- * then does not signal the physical interrupt again while its line stays
- * high, until some unrelated access to the physical GIC: a level timer
- * would not fire again. This costs one maintenance exit per such interrupt.
- * The shadow keeps hw and pintid, so the logic sees a HW entry either way.
- */
-static u32 encode(const struct vgic_lr *lr)
-{
-	struct vgic_lr sw = *lr;
-
-	if (sw.hw) {
-		sw.hw = false;
-		sw.eoi = true;
-		sw.source = 0;
-	}
-	return vgic_lr_v2_encode(&sw);
-}
-
-/* The neutral form of LR n, whose shadow entry (what was written) is *lr. */
+/* LR n's neutral form, whose shadow (what was written) is *lr; see gich_lr_decode(). */
 static struct vgic_lr decode(unsigned int n, const struct vgic_lr *lr)
 {
-	struct vgic_lr now = vgic_lr_v2_decode(mmio_read32(gich_lr(n)));
+	bool deactivate;
+	struct vgic_lr now = gich_lr_decode(mmio_read32(gich_lr(n)), lr, &deactivate);
 
-	if (!lr->hw)
-		return now;
-	now.hw = true;
-	now.pintid = lr->pintid;
-	now.eoi = false;
-	now.source = 0;
-	/* Deactivated by the guest since the last look: so is the physical interrupt now. */
-	if (now.state == VGIC_LR_INVALID && lr->state != VGIC_LR_INVALID)
+	if (deactivate)
 		gic_deactivate(lr->pintid);
 	return now;
 }
@@ -94,7 +64,7 @@ static void v2_write_lrs(const struct vgic_cpu *c)
 	unsigned int i;
 
 	for (i = 0; i < c->lr_used; i++)
-		mmio_write32(gich_lr(i), encode(&c->lr[i]));
+		mmio_write32(gich_lr(i), gich_lr_encode(&c->lr[i]));
 	/* An LR left from the last run would be delivered again, or keep an EOI maintenance up. */
 	for (; i < lrs; i++)
 		mmio_write32(gich_lr(i), 0);
