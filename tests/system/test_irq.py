@@ -25,7 +25,13 @@ import qemu as qemu_mod
 
 ERROR = r"^partita: error:"
 VGIC = bool(os.environ.get("PARTITA_VGIC"))
-needs_vgic = pytest.mark.skipif(not VGIC, reason="under Partita: needs the vGIC (set PARTITA_VGIC)")
+
+
+def needs_vgic(gic):
+    """GICv3 is virtualized; GICv2's Partita variants wait for the GICv2 backend (set
+    PARTITA_VGIC to run them anyway)."""
+    return pytest.mark.skipif(gic == 2 and not VGIC,
+                              reason="under Partita on GICv2: needs the vGICv2 (set PARTITA_VGIC)")
 
 VERDICTS = ["gic-regs", "gic-mask", "vtimer", "ptimer", "sgi", "irq-priority", "sgi-storm",
             "rtc-spi", "irq-stray"]
@@ -104,16 +110,16 @@ PARTITA = [(g, n, c) for g in (3, 2) for n in ((1, 4, 8) if g == 3 else (1, 4))
            for c in ("cortex-a57", "max")]
 
 
-@needs_vgic
-@pytest.mark.parametrize("gic,smp,cpu", PARTITA,
+@pytest.mark.parametrize("gic,smp,cpu",
+                         [pytest.param(g, n, c, marks=needs_vgic(g)) for g, n, c in PARTITA],
                          ids=[f"gicv{g}-smp{n}-{c}" for g, n, c in PARTITA])
 def test_irq_guest_partita(boot, gic, smp, cpu):
     q, out = run_partita(boot, "irq", gic, smp, cpu)
     expect_verdicts(q, out, VERDICTS + ["vtimer-start"], tag="test0")
 
 
-@needs_vgic
-@pytest.mark.parametrize("gic,smp", [(3, 4), (3, 8), (2, 4)])
+@pytest.mark.parametrize("gic,smp", [pytest.param(g, n, marks=needs_vgic(g))
+                                     for g, n in [(3, 4), (3, 8), (2, 4)]])
 def test_irq_two_vms(boot, gic, smp):
     """Two VMs run the irq guest at once: each sees exactly its own SGIs, timers and
     SPIs (exact counts, irq-stray), and a target list naming every Aff0 reaches only
@@ -124,7 +130,8 @@ def test_irq_two_vms(boot, gic, smp):
                     tag="test1")
 
 
-@needs_vgic
+@pytest.mark.skipif(not VGIC, reason="the interrupt bench budgets come with issue 7 item 10 "
+                    "(set PARTITA_VGIC)")
 @pytest.mark.parametrize("gic", [3, 2])
 def test_irq_bench_budgets(boot, gic):
     q, out = run_partita(boot, "irqbench", gic, 2, extra=["-icount", "shift=0"])
