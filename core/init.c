@@ -467,7 +467,7 @@ void core_secondary(unsigned int cpu)
 
 	if (gic_ok)
 		vgic_init_cpu(cpu);
-	smp_secondary_online(cpu, gic_ok ? NULL
-					 : "no GIC redistributor or CPU interface was found for it");
+	smp_secondary_online(
+		cpu, gic_ok ? NULL : "no GIC redistributor or CPU interface was found for it");
 	vm_run_this_cpu();
 }

@@ -52,6 +52,12 @@ static void test_words(void **state)
 	/* The last one wins, as on Linux's command line. */
 	ba = parse("partita.vms=2 partita.vms=1");
 	assert_int_equal(ba.vms, 1);
+	assert_int_equal(ba.passthrough, BOOTARGS_PASSTHROUGH_NONE);
+	ba = parse("partita.passthrough=pl031 console=ttyAMA0");
+	assert_int_equal(ba.passthrough, BOOTARGS_PASSTHROUGH_PL031);
+	/* Only the devices Partita knows how to give away. */
+	ba = parse("partita.passthrough=pl011");
+	assert_int_equal(ba.passthrough, BOOTARGS_PASSTHROUGH_NONE);
 }
 
 /* A word that only contains Partita's is not Partita's (the example). */
