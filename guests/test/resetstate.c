@@ -473,8 +473,10 @@ static void check_clean(const char *name)
 
 /*
  * The host's GICH and GICV frames on QEMU's virt board are not the guest's:
- * an access aborts. (Its distributor at 0x08000000 is emulated; on GICv2
- * its CPU interface at 0x08010000 is the host's GICV, mapped there.)
+ * an access aborts. The distributor at 0x08000000 is the guest's own
+ * emulated one, which vGIC reset returns to its reset values (the irq guest
+ * checks those); on GICv2 its CPU interface at 0x08010000 is the host's
+ * GICV, mapped there, whose reset check_gicc() checks.
  */
 static void gic_frames_unreachable(void)
 {
