@@ -81,6 +81,7 @@
 #define PMR_ALLOW_ALL 0xff
 
 static unsigned int version;
+static const struct plat_gic *frames;
 static u64 dist, cpuif;
 static u32 nr_lines;
 static const struct plat_range *redists;
@@ -168,6 +169,7 @@ static int v2_init(const struct platform *p)
 int gic_init(const struct platform *p)
 {
 	version = p->gic.version;
+	frames = &p->gic;
 	dist = p->gic.dist.base;
 	if (version != 2 && version != 3)
 		return -E_NOTSUPP;
@@ -369,6 +371,11 @@ void gic_route_spi(u32 intid, unsigned int target)
 unsigned int gic_version(void)
 {
 	return version;
+}
+
+const struct plat_gic *gic_frames(void)
+{
+	return frames;
 }
 
 bool gic_is_pending(unsigned int cpu, u32 intid)

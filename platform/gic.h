@@ -103,4 +103,11 @@ void gic_route_spi(u32 intid, unsigned int target);
  */
 unsigned int gic_version(void);
 
+/**
+ * The host GIC's frames as the FDT gave them (GICv2: GICH, banked per CPU
+ * at one address, and GICV, for the vGIC), once gic_init() has run; NULL
+ * before.
+ */
+const struct plat_gic *gic_frames(void);
+
 #endif

@@ -1,7 +1,7 @@
 /*
  * Nothing survives a vCPU restart: every register the guest reaches beyond
  * its general registers (PMU, breakpoints and watchpoints, the OS Lock, the
- * physical and virtual timers, the GICv3 CPU interface, pointer-
+ * physical and virtual timers, the GICv3 or GICv2 CPU interface, pointer-
  * authentication keys, SVE and SME state, RAS's DISR_EL1) is dirtied and
  * must read its reset value after PSCI CPU_OFF/CPU_ON and SYSTEM_RESET.
  *
@@ -234,6 +234,48 @@ static void check_gic(const char *name)
 	expect(name, "ICC_IGRPEN1_EL1", MRS(ICC_IGRPEN1_EL1), 0);
 }
 
+/* The GICv2 CPU interface a guest sees (GICC, IHI 0048B 4.4): the host's GICV, mapped. */
+#define GICC_BASE 0x08010000UL
+#define GICC_CTLR 0x00
+#define GICC_CTLR_EOImode (1U << 9)
+#define GICC_PMR 0x04
+#define GICC_BPR 0x08
+#define GICC_ABPR 0x1c
+#define GICC_APR0 0xd0
+
+static u32 gicc_read(u64 off)
+{
+	return *(volatile u32 *)(GICC_BASE + off);
+}
+
+static void gicc_write(u64 off, u32 v)
+{
+	*(volatile u32 *)(GICC_BASE + off) = v;
+}
+
+/* Left enabled, masked, with EOImode 1 and other binary points: all of it lives in GICH_VMCR. */
+static void dirty_gicc(void)
+{
+	gicc_write(GICC_PMR, 0xf0);
+	gicc_write(GICC_BPR, 6);
+	gicc_write(GICC_ABPR, 6);
+	gicc_write(GICC_CTLR, GICC_CTLR_EOImode | 1);
+}
+
+static void check_gicc(const char *name)
+{
+	u32 bpr = gicc_read(GICC_BPR), abpr = gicc_read(GICC_ABPR), min;
+
+	/* Writing 0 sets the minimum binary point, BPR's reset value (ABPR's: one more). */
+	gicc_write(GICC_BPR, 0);
+	min = gicc_read(GICC_BPR);
+	expect(name, "GICC_CTLR", gicc_read(GICC_CTLR), 0);
+	expect(name, "GICC_PMR", gicc_read(GICC_PMR), 0);
+	expect(name, "GICC_BPR", bpr, min);
+	expect(name, "GICC_ABPR", abpr, min + 1);
+	expect(name, "GICC_APR0", gicc_read(GICC_APR0), 0);
+}
+
 static void dirty_pauth(void)
 {
 	MSR(APIAKEYLO_EL1, DIRTY | 1);
@@ -372,6 +414,8 @@ static void dirty_all(bool streaming)
 		dirty_pmu();
 	if (gicv3())
 		dirty_gic();
+	else
+		dirty_gicc();
 	if (has_pauth())
 		dirty_pauth();
 	if (ras())
@@ -404,6 +448,8 @@ static void check_clean(const char *name)
 		check_pmu(name);
 	if (gicv3())
 		check_gic(name);
+	else
+		check_gicc(name);
 	if (has_pauth())
 		check_pauth(name);
 	if (ras())
@@ -426,19 +472,20 @@ static void check_clean(const char *name)
 }
 
 /*
- * The GIC's memory-mapped frames (distributor, GICv2 CPU interface, GICH,
- * GICV on QEMU's virt board) are not the guest's: no state of a GICv2 CPU
- * interface can survive in them, since an access aborts. On GICv3
- * (ID_AA64PFR0_EL1.GIC) the distributor is the guest's own emulated one,
- * which vGIC reset returns to its reset values (the irq guest checks those).
+ * The host's GICH and GICV frames on QEMU's virt board are not the guest's:
+ * an access aborts. The distributor at 0x08000000 is the guest's own
+ * emulated one, which vGIC reset returns to its reset values (the irq guest
+ * checks those); on GICv2 its CPU interface at 0x08010000 is the host's
+ * GICV, mapped there, whose reset check_gicc() checks.
  */
 static void gic_frames_unreachable(void)
 {
-	static const u64 frames[] = { 0x08000000, 0x08010000, 0x08030000, 0x08040000 };
+	/* On GICv3 nothing is at the GICv2 CPU interface's address either. */
+	static const u64 frames[] = { 0x08030000, 0x08040000, 0x08010000 };
 	struct exc_record *r = exc_last();
-	unsigned int i;
+	unsigned int i, n = gicv3() ? 3 : 2;
 
-	for (i = gicv3() ? 1 : 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+	for (i = 0; i < n; i++) {
 		u64 before = r->count;
 		volatile u32 *p = (volatile u32 *)frames[i];
 

@@ -7,12 +7,6 @@
 #include "vcpu/irq_owner.h"
 #include "vcpu/vgic/hw.h"
 
-/*
- * A weak, empty GICv2 backend until vcpu/vgic/v2.c provides the real one:
- * the glue then reports that a GICv2 host gives its guests no virtual GIC.
- */
-__attribute__((weak)) const struct vgic_hw_ops vgic_hw_v2;
-
 static const struct vgic_hw_ops *hw; /* NULL: no backend, guests get no virtual GIC */
 static enum vgic_version version;
 static u32 maint_ppi, vtimer_ppi, ptimer_ppi;
