@@ -51,6 +51,14 @@ u64 counter(void)
 	return v;
 }
 
+u64 counter_frequency(void)
+{
+	u64 f;
+
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(f));
+	return f;
+}
+
 void delay_ticks(u64 ticks)
 {
 	u64 end = counter() + ticks;

@@ -71,6 +71,8 @@ void guest_exit(void) __attribute__((noreturn));
 
 unsigned int vcpu_index(void);
 u64 counter(void);
+/* Ticks per second of the counter (CNTFRQ_EL0). */
+u64 counter_frequency(void);
 void delay_ticks(u64 ticks);
 
 /** The last exception taken while one was expected. */
