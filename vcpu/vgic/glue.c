@@ -135,6 +135,7 @@ static void clear_private_hw(struct vcpu *v)
 void vgic_vcpu_power_on(struct vcpu *v)
 {
 	struct vgic_dist *d = &v->vm->vgic;
+	u32 kick;
 
 	if (!hw)
 		return;
@@ -144,10 +145,12 @@ void vgic_vcpu_power_on(struct vcpu *v)
 	 * nothing of it reaches the new one.
 	 */
 	clear_private_hw(v);
-	vgic_cpu_reset(d, v->id);
+	kick = vgic_cpu_reset(d, v->id);
 	hw->reset_cpu_if();
 	vgic_flush(d, v->id);
 	hw->write_lrs(&v->vgic);
+	/* SPIs this vCPU held in its earlier life went to the others: tell them. */
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
 	gic_enable(v->pcpu, vtimer_ppi);
 	gic_enable(v->pcpu, ptimer_ppi);
 }
@@ -190,9 +193,12 @@ void vgic_update(struct vcpu *v)
 {
 	if (!hw)
 		return;
+	u32 kick;
+
 	hw->read_lrs(&v->vgic);
-	vgic_fold(&v->vm->vgic, v->id);
+	kick = vgic_fold(&v->vm->vgic, v->id);
 	refill(v);
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }
 
 void vgic_sync(struct vcpu *v)
@@ -200,7 +206,7 @@ void vgic_sync(struct vcpu *v)
 	if (!hw)
 		return;
 	hw->read_lrs(&v->vgic);
-	vgic_fold(&v->vm->vgic, v->id);
+	vgic_kick(v, vgic_fold(&v->vm->vgic, v->id) & ~(u32)BIT(v->id));
 	/* The hardware LRs are stale now: refill them before the guest runs. */
 	atomic_or32_release(&v->requests, VCPU_REQ_VGIC_UPDATE);
 }
@@ -237,7 +243,7 @@ void vgic_resample(struct vcpu *v)
 		v->vgic_resample = hw_waiting(c);
 		return;
 	}
-	vgic_fold(d, v->id);
+	kick |= vgic_fold(d, v->id);
 	refill(v);
 	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }

@@ -134,9 +134,10 @@ void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int id, uns
  * Returns vCPU id's private interrupts, LR shadow and redistributor to their
  * reset values and empties its pending list; SPIs queued on it lose their
  * active state (the guest that was handling them is gone) and are routed
- * again. For a vCPU reset, CPU_OFF or stop.
+ * again. For a vCPU reset, CPU_OFF or stop. Returns the vCPUs whose pending
+ * lists gained an interrupt, which the caller must kick.
  */
-void vgic_cpu_reset(struct vgic_dist *d, unsigned int id);
+u32 vgic_cpu_reset(struct vgic_dist *d, unsigned int id);
 
 /** Returns the whole VM's interrupt state to reset values: distributor, every vCPU, every SPI. */
 void vgic_reset(struct vgic_dist *d);
@@ -165,8 +166,9 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
 
 /**
  * Maps intid (of vCPU id if private) to physical pintid: its LRs then carry
- * HW = 1 so that the guest's deactivation deactivates pintid. pintid 0
- * removes the mapping. Returns 0, or -E_INVAL for an INTID outside the VM or
+ * HW = 1 so that the guest's deactivation deactivates pintid. A mapped SPI
+ * is pinned to vCPU id, where its physical interrupt is routed: the guest's
+ * IROUTER/ITARGETSR writes for it are ignored. pintid 0 removes the mapping. Returns 0, or -E_INVAL for an INTID outside the VM or
  * a pintid that is not an SGI-free INTID below 1020.
  */
 int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid);
@@ -185,9 +187,11 @@ void vgic_flush(struct vgic_dist *d, unsigned int id);
  * the interrupt state: an LR that went invalid was deactivated by the guest,
  * a level interrupt whose line is still high becomes pending again. Empties
  * the shadow. Called on every exit that may have changed the LRs (or at least
- * on a maintenance interrupt and before vgic_flush()).
+ * on a maintenance interrupt and before vgic_flush()). Returns the vCPUs
+ * whose pending lists gained an interrupt (an SPI the guest re-routed while
+ * it sat in id's LRs moves when folded): the caller must kick the others.
  */
-void vgic_fold(struct vgic_dist *d, unsigned int id);
+u32 vgic_fold(struct vgic_dist *d, unsigned int id);
 
 /** Whether vCPU id has an interrupt it would take (for waking it from WFI). */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
