@@ -155,6 +155,32 @@ void vgic_vcpu_power_on(struct vcpu *v)
 	gic_enable(v->pcpu, ptimer_ppi);
 }
 
+void vgic_vcpu_power_off(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->vgic;
+	struct vgic_dist *d = &v->vm->vgic;
+	unsigned int i;
+	u32 kick;
+
+	if (!hw)
+		return;
+	hw->read_lrs(c);
+	/*
+	 * A HW entry still pending or active in an LR has its physical
+	 * interrupt active (taken here, priority dropped): the guest that
+	 * would have deactivated it is gone, so deactivate it on this CPU,
+	 * where it was taken.
+	 */
+	for (i = 0; i < c->lr_used; i++) {
+		if (c->lr[i].hw && c->lr[i].state != VGIC_LR_INVALID)
+			gic_deactivate(c->lr[i].pintid);
+	}
+	kick = vgic_fold(d, v->id);
+	kick |= vgic_cpu_reset(d, v->id);
+	hw->reset_cpu_if();
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
+}
+
 void vgic_vm_reset(struct vm *vm)
 {
 	if (!hw)
