@@ -256,6 +256,38 @@ static void test_hw_mapped(void **state)
 	assert_int_equal(vgic_set_pending(&vm.d, 2, 27, &kick), -E_INVAL);
 }
 
+/*
+ * A guest that clears the active state of its HW-mapped timer by register
+ * (GICR_ICACTIVER0, as Linux does at CPU bring-up) while the interrupt sits
+ * active in its LR: once folded, the physical PPI is handed back to be
+ * cleared, exactly once; an interrupt the guest leaves alone never is.
+ */
+static void test_hw_cleared_by_register(void **state)
+{
+	u32 kick = 0, pintids[4];
+
+	(void)state;
+	v3_vm(2, 4);
+	wr(0, 4, 2);
+	assert_int_equal(vgic_map_hw(&vm.d, 1, 27, 27), 0);
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10100, 4, BIT(27), &kick), 0);
+	assert_int_equal(vgic_set_pending(&vm.d, 1, 27, &kick), 0);
+	fake_enter(&vm, 1);
+	fake_ack(&vm, 1);
+	fake_exit(&vm, 1);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 0);
+	fake_enter(&vm, 1);
+	kick = 0;
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10380, 4, BIT(27), &kick), 0);
+	assert_true(kick & BIT(1));
+	fake_exit(&vm, 1);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 0);
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[1].lr_used, 0);
+}
+
 static void assert_lr_equal(const struct vgic_lr *a, const struct vgic_lr *b)
 {
 	assert_int_equal(a->intid, b->intid);
@@ -482,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_clear_pending_while_in_lr),
 		cmocka_unit_test(test_reroute_from_lr_kicks_new_target),
 		cmocka_unit_test(test_hw_spi_pinned),
+		cmocka_unit_test(test_hw_cleared_by_register),
 		cmocka_unit_test(test_gates),
 	};
 

@@ -215,6 +215,24 @@ static void refill(struct vcpu *v)
 	v->vgic_resample = hw_waiting(&v->vgic);
 }
 
+/*
+ * HW interrupts whose pending or active state the guest cleared by register
+ * (Linux writes all-ones to ICACTIVER when it brings a CPU up): their
+ * physical interrupt, active since EL2 took it, is cleared here, on the CPU
+ * that took it, since no guest deactivation will reach it any more.
+ */
+static __attribute__((noinline, cold)) void release_stale_hw(struct vcpu *v)
+{
+	u32 pintids[4];
+	unsigned int i, n;
+
+	do {
+		n = vgic_take_stale_hw(&v->vm->vgic, v->id, pintids, ARRAY_SIZE(pintids));
+		for (i = 0; i < n; i++)
+			gic_clear_pending_active(v->pcpu, pintids[i]);
+	} while (n == ARRAY_SIZE(pintids));
+}
+
 void vgic_update(struct vcpu *v)
 {
 	if (!hw)
@@ -223,6 +241,9 @@ void vgic_update(struct vcpu *v)
 
 	hw->read_lrs(&v->vgic);
 	kick = vgic_fold(&v->vm->vgic, v->id);
+	/* Set under the vGIC lock before the request that brought us here. */
+	if (v->vgic.hw_stale)
+		release_stale_hw(v);
 	refill(v);
 	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }

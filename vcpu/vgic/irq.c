@@ -320,6 +320,40 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
 	return ret;
 }
 
+/* A stale HW interrupt no LR holds and nothing keeps pending or active: release it. */
+static bool take_stale(struct vgic_irq *irq, u32 *pintids, unsigned int *n, unsigned int max)
+{
+	if (!irq->phys_stale)
+		return false;
+	if (irq->in_lr || irq->latch || irq->active || *n == max)
+		return true;
+	irq->phys_stale = false;
+	pintids[(*n)++] = irq->pintid;
+	return false;
+}
+
+unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pintids,
+				unsigned int max)
+{
+	struct vgic_cpu *c;
+	unsigned int i, n = 0;
+	bool left = false;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	if (c && c->hw_stale) {
+		for (i = 0; i < VGIC_PRIVATE_COUNT; i++)
+			left |= take_stale(&c->priv[i], pintids, &n, max);
+		for (i = 0; i < d->spi_count; i++) {
+			if (d->spis[i].owner == (s8)id)
+				left |= take_stale(&d->spis[i], pintids, &n, max);
+		}
+		c->hw_stale = left;
+	}
+	spin_unlock(&d->lock);
+	return n;
+}
+
 int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid)
 {
 	struct vgic_irq *irq;

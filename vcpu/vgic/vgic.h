@@ -88,6 +88,7 @@ struct vgic_irq {
 	bool hw; /* mapped to physical pintid: the LR carries HW = 1 */
 	bool in_lr; /* written to an LR by the last flush, not yet folded */
 	bool clr_pend, clr_act, set_act; /* register writes made while in an LR */
+	bool phys_stale; /* hw: the guest cleared its pending or active state by register */
 };
 
 /** Per-vCPU state: its private interrupts, pending list, LR shadow and redistributor. */
@@ -99,6 +100,7 @@ struct vgic_cpu {
 	unsigned int lr_used; /* LRs the last flush filled: lr[0..lr_used) */
 	bool underflow; /* more to deliver than LRs: set ICH_HCR_EL2.UIE / GICH_HCR.UIE */
 	bool asleep; /* GICR_WAKER.ProcessorSleep (GICv3) */
+	bool hw_stale; /* one of the HW interrupts it owns has phys_stale set */
 	unsigned int id;
 };
 
@@ -192,6 +194,16 @@ void vgic_flush(struct vgic_dist *d, unsigned int id);
  * it sat in id's LRs moves when folded): the caller must kick the others.
  */
 u32 vgic_fold(struct vgic_dist *d, unsigned int id);
+
+/**
+ * After a fold on vCPU id's CPU: the physical INTIDs (at most max, into
+ * pintids) of HW-mapped interrupts owned by id whose pending or active state
+ * the guest cleared by register (ICPENDR, ICACTIVER) and that no LR holds
+ * any more. No guest deactivation will ever reach their physical interrupt,
+ * so the caller must clear its pending and active state. Returns how many.
+ */
+unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pintids,
+				unsigned int max);
 
 /** Whether vCPU id has an interrupt it would take (for waking it from WFI). */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
