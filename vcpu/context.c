@@ -215,6 +215,7 @@ void context_save(struct vcpu *v)
 	r->cntv_ctl_el0 = read_sysreg(cntv_ctl_el0);
 	r->cntv_cval_el0 = read_sysreg(cntv_cval_el0);
 	r->cntvoff_el2 = read_sysreg(cntvoff_el2);
+	vgic_vcpu_power_off(v);
 }
 
 void context_power_on(struct vcpu *v, u64 entry, u64 context)

@@ -256,6 +256,38 @@ static void test_hw_mapped(void **state)
 	assert_int_equal(vgic_set_pending(&vm.d, 2, 27, &kick), -E_INVAL);
 }
 
+/*
+ * A guest that clears the active state of its HW-mapped timer by register
+ * (GICR_ICACTIVER0, as Linux does at CPU bring-up) while the interrupt sits
+ * active in its LR: once folded, the physical PPI is handed back to be
+ * cleared, exactly once; an interrupt the guest leaves alone never is.
+ */
+static void test_hw_cleared_by_register(void **state)
+{
+	u32 kick = 0, pintids[4];
+
+	(void)state;
+	v3_vm(2, 4);
+	wr(0, 4, 2);
+	assert_int_equal(vgic_map_hw(&vm.d, 1, 27, 27), 0);
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10100, 4, BIT(27), &kick), 0);
+	assert_int_equal(vgic_set_pending(&vm.d, 1, 27, &kick), 0);
+	fake_enter(&vm, 1);
+	fake_ack(&vm, 1);
+	fake_exit(&vm, 1);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 0);
+	fake_enter(&vm, 1);
+	kick = 0;
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10380, 4, BIT(27), &kick), 0);
+	assert_true(kick & BIT(1));
+	fake_exit(&vm, 1);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 0);
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[1].lr_used, 0);
+}
+
 static void assert_lr_equal(const struct vgic_lr *a, const struct vgic_lr *b)
 {
 	assert_int_equal(a->intid, b->intid);
@@ -379,6 +411,56 @@ static void test_clear_pending_while_in_lr(void **state)
 	assert_int_equal(rd(0x204), 0);
 }
 
+/*
+ * An SPI the guest re-routes while it waits in one vCPU's LR moves to the
+ * new vCPU when that LR is folded, and the fold names the new vCPU to be
+ * kicked: it may be asleep in WFI with nothing else to wake it.
+ */
+static void test_reroute_from_lr_kicks_new_target(void **state)
+{
+	(void)state;
+	v3_vm(2, 4);
+	wr(0, 4, 2);
+	spi_setup(40, 0x40);
+	spi_pend(40);
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 1);
+	wr(0x6000 + 8 * 40, 8, 1); /* GICD_IROUTER40: vCPU 1 */
+	assert_true(fake_exit(&vm, 0) & BIT(1));
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[1].lr_used, 1);
+	assert_int_equal(fake_intid(&vm, 1, 0), 40);
+}
+
+/*
+ * A passed-through (HW-mapped) SPI stays with the vCPU it was mapped for,
+ * whose physical CPU its interrupt is routed to: the guest's IROUTER write
+ * is ignored, and a VM reset keeps the pin.
+ */
+static void test_hw_spi_pinned(void **state)
+{
+	u64 route;
+
+	(void)state;
+	v3_vm(2, 4);
+	assert_int_equal(vgic_map_hw(&vm.d, 1, 40, 40), 0);
+	wr(0, 4, 2);
+	spi_setup(40, 0x40);
+	wr(0x6000 + 8 * 40, 8, 0); /* GICD_IROUTER40: vCPU 0, ignored */
+	assert_int_equal(vgic_v3_dist_read(&vm.d, 0, 0x6000 + 8 * 40, 8, &route), 0);
+	assert_int_equal(route, 1);
+	spi_pend(40);
+	fake_enter(&vm, 0);
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[0].lr_used, 0);
+	assert_int_equal(vm.cpu[1].lr_used, 1);
+	assert_int_equal(fake_intid(&vm, 1, 0), 40);
+	fake_exit(&vm, 1);
+	vgic_reset(&vm.d);
+	assert_int_equal(vgic_v3_dist_read(&vm.d, 0, 0x6000 + 8 * 40, 8, &route), 0);
+	assert_int_equal(route, 1);
+}
+
 /* Disabled groups and a sleeping redistributor hold delivery back. */
 static void test_gates(void **state)
 {
@@ -430,6 +512,9 @@ int main(void)
 		cmocka_unit_test(test_lr_v2_format),
 		cmocka_unit_test(test_v2_sgi_sources),
 		cmocka_unit_test(test_clear_pending_while_in_lr),
+		cmocka_unit_test(test_reroute_from_lr_kicks_new_target),
+		cmocka_unit_test(test_hw_spi_pinned),
+		cmocka_unit_test(test_hw_cleared_by_register),
 		cmocka_unit_test(test_gates),
 	};
 

@@ -55,15 +55,15 @@ static inline void fake_enter(struct fake_vm *vm, unsigned int id)
 		vm->hw_lr[id][i] = i < c->lr_used ? fake_encode(vm, &c->lr[i]) : 0;
 }
 
-/** What the glue does on an exit: read the LRs back and fold. */
-static inline void fake_exit(struct fake_vm *vm, unsigned int id)
+/** What the glue does on an exit: read the LRs back and fold; returns vgic_fold()'s kicks. */
+static inline u32 fake_exit(struct fake_vm *vm, unsigned int id)
 {
 	struct vgic_cpu *c = &vm->cpu[id];
 	unsigned int i;
 
 	for (i = 0; i < c->lr_used; i++)
 		c->lr[i] = fake_decode(vm, vm->hw_lr[id][i]);
-	vgic_fold(&vm->d, id);
+	return vgic_fold(&vm->d, id);
 }
 
 /** The LR the guest would acknowledge next (highest priority pending), or -1. */

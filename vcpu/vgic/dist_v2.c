@@ -63,7 +63,7 @@ static u64 targets_read(struct vgic_dist *d, unsigned int id, u32 first, unsigne
 		const struct vgic_irq *irq = vgic_irq_get(d, id, first + i);
 
 		if (irq)
-			val |= (u64)(irq->owner >= 0 ? BIT(id) : irq->targets) << (8 * i);
+			val |= (u64)(irq->owner >= 0 ? BIT(irq->owner) : irq->targets) << (8 * i);
 	}
 	return val;
 }
@@ -76,7 +76,8 @@ static void targets_write(struct vgic_dist *d, u32 first, unsigned int size, u64
 		struct vgic_irq *irq =
 			first + i >= VGIC_PRIVATE_COUNT ? vgic_irq_get(d, 0, first + i) : NULL;
 
-		if (!irq)
+		/* A HW-mapped SPI is pinned to its vCPU (vgic_map_hw()). */
+		if (!irq || irq->owner >= 0)
 			continue;
 		irq->targets = (u8)(val >> (8 * i)) & (u8)cpu_mask(d);
 		vgic_irq_update(d, irq, kick);

@@ -115,7 +115,8 @@ static void irouter_write(struct vgic_dist *d, u64 offset, unsigned int size, u6
 {
 	struct vgic_irq *irq = vgic_irq_get(d, 0, (u32)(offset - GICD_IROUTER) / 8);
 
-	if (!irq || irq->intid < VGIC_PRIVATE_COUNT)
+	/* A HW-mapped SPI is pinned to its vCPU (vgic_map_hw()). */
+	if (!irq || irq->intid < VGIC_PRIVATE_COUNT || irq->owner >= 0)
 		return;
 	if (size == 4 && (offset & 4))
 		val = (val << 32) | (u32)irq->route;

@@ -135,6 +135,7 @@ static void clear_private_hw(struct vcpu *v)
 void vgic_vcpu_power_on(struct vcpu *v)
 {
 	struct vgic_dist *d = &v->vm->vgic;
+	u32 kick;
 
 	if (!hw)
 		return;
@@ -144,12 +145,40 @@ void vgic_vcpu_power_on(struct vcpu *v)
 	 * nothing of it reaches the new one.
 	 */
 	clear_private_hw(v);
-	vgic_cpu_reset(d, v->id);
+	kick = vgic_cpu_reset(d, v->id);
 	hw->reset_cpu_if();
 	vgic_flush(d, v->id);
 	hw->write_lrs(&v->vgic);
+	/* SPIs this vCPU held in its earlier life went to the others: tell them. */
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
 	gic_enable(v->pcpu, vtimer_ppi);
 	gic_enable(v->pcpu, ptimer_ppi);
+}
+
+void vgic_vcpu_power_off(struct vcpu *v)
+{
+	struct vgic_cpu *c = &v->vgic;
+	struct vgic_dist *d = &v->vm->vgic;
+	unsigned int i;
+	u32 kick;
+
+	if (!hw)
+		return;
+	hw->read_lrs(c);
+	/*
+	 * A HW entry still pending or active in an LR has its physical
+	 * interrupt active (taken here, priority dropped): the guest that
+	 * would have deactivated it is gone, so deactivate it on this CPU,
+	 * where it was taken.
+	 */
+	for (i = 0; i < c->lr_used; i++) {
+		if (c->lr[i].hw && c->lr[i].state != VGIC_LR_INVALID)
+			gic_deactivate(c->lr[i].pintid);
+	}
+	kick = vgic_fold(d, v->id);
+	kick |= vgic_cpu_reset(d, v->id);
+	hw->reset_cpu_if();
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }
 
 void vgic_vm_reset(struct vm *vm)
@@ -186,13 +215,37 @@ static void refill(struct vcpu *v)
 	v->vgic_resample = hw_waiting(&v->vgic);
 }
 
+/*
+ * HW interrupts whose pending or active state the guest cleared by register
+ * (Linux writes all-ones to ICACTIVER when it brings a CPU up): their
+ * physical interrupt, active since EL2 took it, is cleared here, on the CPU
+ * that took it, since no guest deactivation will reach it any more.
+ */
+static __attribute__((noinline, cold)) void release_stale_hw(struct vcpu *v)
+{
+	u32 pintids[4];
+	unsigned int i, n;
+
+	do {
+		n = vgic_take_stale_hw(&v->vm->vgic, v->id, pintids, ARRAY_SIZE(pintids));
+		for (i = 0; i < n; i++)
+			gic_clear_pending_active(v->pcpu, pintids[i]);
+	} while (n == ARRAY_SIZE(pintids));
+}
+
 void vgic_update(struct vcpu *v)
 {
 	if (!hw)
 		return;
+	u32 kick;
+
 	hw->read_lrs(&v->vgic);
-	vgic_fold(&v->vm->vgic, v->id);
+	kick = vgic_fold(&v->vm->vgic, v->id);
+	/* Set under the vGIC lock before the request that brought us here. */
+	if (v->vgic.hw_stale)
+		release_stale_hw(v);
 	refill(v);
+	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }
 
 void vgic_sync(struct vcpu *v)
@@ -200,7 +253,7 @@ void vgic_sync(struct vcpu *v)
 	if (!hw)
 		return;
 	hw->read_lrs(&v->vgic);
-	vgic_fold(&v->vm->vgic, v->id);
+	vgic_kick(v, vgic_fold(&v->vm->vgic, v->id) & ~(u32)BIT(v->id));
 	/* The hardware LRs are stale now: refill them before the guest runs. */
 	atomic_or32_release(&v->requests, VCPU_REQ_VGIC_UPDATE);
 }
@@ -237,7 +290,7 @@ void vgic_resample(struct vcpu *v)
 		v->vgic_resample = hw_waiting(c);
 		return;
 	}
-	vgic_fold(d, v->id);
+	kick |= vgic_fold(d, v->id);
 	refill(v);
 	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }

@@ -54,6 +54,14 @@ int vgic_vm_passthrough_spi(struct vm *vm, u32 intid);
 void vgic_vcpu_power_on(struct vcpu *v);
 
 /**
+ * When a vCPU stops (CPU_OFF, a kick, its VM stopping), on its own CPU: its
+ * list registers are folded and emptied, the physical interrupts of HW
+ * entries it held deactivated (no guest will deactivate them now), and the
+ * SPIs queued on it handed to the vCPUs they route to, which are kicked.
+ */
+void vgic_vcpu_power_off(struct vcpu *v);
+
+/**
  * When a VM stops or resets, with all its vCPUs off: the whole vGIC back to
  * reset, its passed-through SPIs disabled and no longer active.
  */

@@ -139,12 +139,16 @@ static void irq_reset(struct vgic_dist *d, struct vgic_irq *irq, u32 intid, int 
 {
 	bool hw = irq->hw;
 	u16 pintid = irq->pintid;
+	/* A HW-mapped SPI stays pinned to its vCPU (vgic_map_hw()). */
+	s8 pinned = hw && intid >= VGIC_PRIVATE_COUNT ? irq->owner : (s8)owner;
+	u64 route = hw && intid >= VGIC_PRIVATE_COUNT ? irq->route : 0;
 
-	*irq = (struct vgic_irq){ .vcpu = -1, .owner = (s8)owner, .intid = (u16)intid };
+	*irq = (struct vgic_irq){ .vcpu = -1, .owner = pinned, .intid = (u16)intid };
 	/* A mapping is the hypervisor's wiring (the timer, a passed-through
 	 * device), not guest state: it survives a reset. */
 	irq->hw = hw;
 	irq->pintid = pintid;
+	irq->route = route;
 	/* A non-secure OS with DS = 1 expects Group 1, as on KVM; GICv2 resets to Group 0. */
 	irq->group1 = d->version == VGIC_V3;
 	/* SGIs are always edge-triggered; PPIs and SPIs reset level-sensitive. */
@@ -173,8 +177,11 @@ static void cpu_clear(struct vgic_dist *d, struct vgic_cpu *c)
 		irq_reset(d, &c->priv[i], i, (int)c->id);
 }
 
-/* SPIs that lost their list when a vCPU was cleared go where they route now. */
-static void spis_requeue(struct vgic_dist *d)
+/*
+ * SPIs that lost their list when a vCPU was cleared go where they route now;
+ * returns the vCPUs whose lists gained one.
+ */
+static u32 spis_requeue(struct vgic_dist *d)
 {
 	u32 kick = 0;
 	unsigned int i;
@@ -182,16 +189,20 @@ static void spis_requeue(struct vgic_dist *d)
 	for (i = 0; i < d->spi_count; i++)
 		if (d->spis[i].vcpu < 0)
 			vgic_irq_update(d, &d->spis[i], &kick);
+	return kick;
 }
 
-void vgic_cpu_reset(struct vgic_dist *d, unsigned int id)
+u32 vgic_cpu_reset(struct vgic_dist *d, unsigned int id)
 {
+	u32 kick = 0;
+
 	spin_lock(&d->lock);
 	if (id < d->cpu_count && d->cpu[id]) {
 		cpu_clear(d, d->cpu[id]);
-		spis_requeue(d);
+		kick = spis_requeue(d);
 	}
 	spin_unlock(&d->lock);
+	return kick;
 }
 
 static void dist_clear(struct vgic_dist *d)
@@ -309,6 +320,40 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
 	return ret;
 }
 
+/* A stale HW interrupt no LR holds and nothing keeps pending or active: release it. */
+static bool take_stale(struct vgic_irq *irq, u32 *pintids, unsigned int *n, unsigned int max)
+{
+	if (!irq->phys_stale)
+		return false;
+	if (irq->in_lr || irq->latch || irq->active || *n == max)
+		return true;
+	irq->phys_stale = false;
+	pintids[(*n)++] = irq->pintid;
+	return false;
+}
+
+unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pintids,
+				unsigned int max)
+{
+	struct vgic_cpu *c;
+	unsigned int i, n = 0;
+	bool left = false;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	if (c && c->hw_stale) {
+		for (i = 0; i < VGIC_PRIVATE_COUNT; i++)
+			left |= take_stale(&c->priv[i], pintids, &n, max);
+		for (i = 0; i < d->spi_count; i++) {
+			if (d->spis[i].owner == (s8)id)
+				left |= take_stale(&d->spis[i], pintids, &n, max);
+		}
+		c->hw_stale = left;
+	}
+	spin_unlock(&d->lock);
+	return n;
+}
+
 int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid)
 {
 	struct vgic_irq *irq;
@@ -321,6 +366,16 @@ int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid)
 	if (irq) {
 		irq->hw = pintid != 0;
 		irq->pintid = (u16)pintid;
+		/*
+		 * A HW-mapped SPI goes to vCPU id only: its physical interrupt is
+		 * routed to that vCPU's CPU, and the guest's deactivation must
+		 * come from there. The guest's routing writes are ignored.
+		 */
+		if (intid >= VGIC_PRIVATE_COUNT) {
+			irq->owner = pintid ? (s8)id : -1;
+			irq->route = pintid ? vgic_vcpu_affinity(id) : 0;
+			irq->targets = pintid ? (u8)BIT(id) : 1;
+		}
 		ret = 0;
 	}
 	spin_unlock(&d->lock);

@@ -144,7 +144,7 @@ static void fold_one(const struct vgic_dist *d, struct vgic_irq *irq, const stru
 	}
 }
 
-void vgic_fold(struct vgic_dist *d, unsigned int id)
+u32 vgic_fold(struct vgic_dist *d, unsigned int id)
 {
 	struct vgic_cpu *c;
 	unsigned int i;
@@ -166,4 +166,5 @@ void vgic_fold(struct vgic_dist *d, unsigned int id)
 		c->underflow = false;
 	}
 	spin_unlock(&d->lock);
+	return kick;
 }

@@ -58,7 +58,15 @@ static void v3_cpu_init(void)
 	u64 vtr = read_sysreg(ICH_VTR_EL2);
 	unsigned int lrs = (unsigned int)(vtr & ICH_VTR_EL2_ListRegs_MASK) + 1;
 	unsigned int pre_bits = (unsigned int)((vtr >> ICH_VTR_EL2_PREbits_SHIFT) & 7) + 1;
+	unsigned int i;
 
+	/*
+	 * Every LR this CPU has, not only the count all CPUs share: their reset
+	 * values are UNKNOWN, and the ones above the shared count are never
+	 * written again, so a stale valid entry there would live forever.
+	 */
+	for (i = 0; i < lrs; i++)
+		ich_lr_write(i, 0);
 	if (lrs < lr_count_all)
 		lr_count_all = lrs;
 	/* 5 preemption bits need one active-priority register, 6 two, 7 four. */

@@ -88,6 +88,7 @@ struct vgic_irq {
 	bool hw; /* mapped to physical pintid: the LR carries HW = 1 */
 	bool in_lr; /* written to an LR by the last flush, not yet folded */
 	bool clr_pend, clr_act, set_act; /* register writes made while in an LR */
+	bool phys_stale; /* hw: the guest cleared its pending or active state by register */
 };
 
 /** Per-vCPU state: its private interrupts, pending list, LR shadow and redistributor. */
@@ -99,6 +100,7 @@ struct vgic_cpu {
 	unsigned int lr_used; /* LRs the last flush filled: lr[0..lr_used) */
 	bool underflow; /* more to deliver than LRs: set ICH_HCR_EL2.UIE / GICH_HCR.UIE */
 	bool asleep; /* GICR_WAKER.ProcessorSleep (GICv3) */
+	bool hw_stale; /* one of the HW interrupts it owns has phys_stale set */
 	unsigned int id;
 };
 
@@ -134,9 +136,10 @@ void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int id, uns
  * Returns vCPU id's private interrupts, LR shadow and redistributor to their
  * reset values and empties its pending list; SPIs queued on it lose their
  * active state (the guest that was handling them is gone) and are routed
- * again. For a vCPU reset, CPU_OFF or stop.
+ * again. For a vCPU reset, CPU_OFF or stop. Returns the vCPUs whose pending
+ * lists gained an interrupt, which the caller must kick.
  */
-void vgic_cpu_reset(struct vgic_dist *d, unsigned int id);
+u32 vgic_cpu_reset(struct vgic_dist *d, unsigned int id);
 
 /** Returns the whole VM's interrupt state to reset values: distributor, every vCPU, every SPI. */
 void vgic_reset(struct vgic_dist *d);
@@ -165,8 +168,9 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
 
 /**
  * Maps intid (of vCPU id if private) to physical pintid: its LRs then carry
- * HW = 1 so that the guest's deactivation deactivates pintid. pintid 0
- * removes the mapping. Returns 0, or -E_INVAL for an INTID outside the VM or
+ * HW = 1 so that the guest's deactivation deactivates pintid. A mapped SPI
+ * is pinned to vCPU id, where its physical interrupt is routed: the guest's
+ * IROUTER/ITARGETSR writes for it are ignored. pintid 0 removes the mapping. Returns 0, or -E_INVAL for an INTID outside the VM or
  * a pintid that is not an SGI-free INTID below 1020.
  */
 int vgic_map_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 pintid);
@@ -185,9 +189,21 @@ void vgic_flush(struct vgic_dist *d, unsigned int id);
  * the interrupt state: an LR that went invalid was deactivated by the guest,
  * a level interrupt whose line is still high becomes pending again. Empties
  * the shadow. Called on every exit that may have changed the LRs (or at least
- * on a maintenance interrupt and before vgic_flush()).
+ * on a maintenance interrupt and before vgic_flush()). Returns the vCPUs
+ * whose pending lists gained an interrupt (an SPI the guest re-routed while
+ * it sat in id's LRs moves when folded): the caller must kick the others.
  */
-void vgic_fold(struct vgic_dist *d, unsigned int id);
+u32 vgic_fold(struct vgic_dist *d, unsigned int id);
+
+/**
+ * After a fold on vCPU id's CPU: the physical INTIDs (at most max, into
+ * pintids) of HW-mapped interrupts owned by id whose pending or active state
+ * the guest cleared by register (ICPENDR, ICACTIVER) and that no LR holds
+ * any more. No guest deactivation will ever reach their physical interrupt,
+ * so the caller must clear its pending and active state. Returns how many.
+ */
+unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pintids,
+				unsigned int max);
 
 /** Whether vCPU id has an interrupt it would take (for waking it from WFI). */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
