@@ -96,7 +96,7 @@ enum vcpu_stop vcpu_irq(struct vcpu *v)
 		break;
 	case IRQ_OWNER_VM:
 		gic_eoi(token);
-		vgic_inject_hw(o->vcpu, intid);
+		vgic_inject_hw(o->vcpu, intid, o->vcpu == v);
 		break;
 	default:
 		irq_unowned(v->pcpu, intid, token);

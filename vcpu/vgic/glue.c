@@ -228,6 +228,10 @@ void vgic_resample(struct vcpu *v)
 	u32 kick = 0;
 	unsigned int i;
 
+	if (v->vgic_resample == VGIC_RESAMPLE_LATER) {
+		v->vgic_resample = VGIC_RESAMPLE_NOW;
+		return;
+	}
 	hw->read_lrs(c);
 	for (i = 0; i < c->lr_used; i++) {
 		const struct vgic_lr *lr = &c->lr[i];
@@ -308,10 +312,40 @@ enum vcpu_stop vgic_write_done(struct vcpu *v, struct mmio_access a, int err, u3
 	return mmio_write_done(v, a);
 }
 
-void vgic_inject_hw(struct vcpu *v, u32 intid)
+bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
+{
+	struct vgic_cpu *c = &v->vgic;
+	struct vgic_lr live = { 0 };
+	int slot = -1, n;
+	unsigned int i;
+
+	if (!hw || !hw->read_lr)
+		return false;
+	/* The shadow is this CPU's: only it changes v's LRs. */
+	for (i = 0; i < c->lr_used; i++) {
+		if (c->lr[i].intid == intid) {
+			slot = (int)i;
+			live = hw->read_lr(i);
+			break;
+		}
+	}
+	n = vgic_flush_one(&v->vm->vgic, v->id, intid, pend, slot, &live);
+	if (n < 0)
+		return false;
+	hw->write_lr((unsigned int)n, &c->lr[n]);
+	/* Its source was high a moment ago: look at it again from the next exit on. */
+	if (c->lr[n].hw && c->lr[n].state == VGIC_LR_PENDING)
+		v->vgic_resample = VGIC_RESAMPLE_LATER;
+	return true;
+}
+
+void vgic_inject_hw(struct vcpu *v, u32 intid, bool running)
 {
 	u32 kick = 0;
 
+	/* The timer of the vCPU it interrupted: straight into an LR if it can. */
+	if (running && hw && vgic_inject_local(v, intid, true))
+		return;
 	/* Every interrupt a VM owns is HW-mapped to the same virtual INTID. */
 	if (!hw || vgic_set_pending(&v->vm->vgic, v->id, intid, &kick)) {
 		gic_deactivate(intid);

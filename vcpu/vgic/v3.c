@@ -90,6 +90,16 @@ static void v3_write_lrs(const struct vgic_cpu *c)
 	/* The next exception return is context synchronizing: no ISB needed before the guest. */
 }
 
+static struct vgic_lr v3_read_lr(unsigned int n)
+{
+	return vgic_lr_v3_decode(ich_lr_read(n));
+}
+
+static void v3_write_lr(unsigned int n, const struct vgic_lr *lr)
+{
+	ich_lr_write(n, vgic_lr_v3_encode(lr));
+}
+
 static enum vcpu_stop gicd_read(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a)
 {
 	u64 val = 0;
@@ -178,6 +188,9 @@ bool vgic_v3_sgi_trap(struct vcpu *v, u64 reg, bool read, u64 val)
 		return false;
 	/* With DS = 1, ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 both make Group 0 SGIs. */
 	vgic_v3_sgi(&v->vm->vgic, v->id, val, reg == SYS_ICC_SGI1R_EL1, &kick);
+	/* An SGI to self goes straight into an LR when it can: no refill. */
+	if ((kick & BIT(v->id)) && vgic_inject_local(v, (u32)(val >> 24) & 0xf, false))
+		kick &= ~(u32)BIT(v->id);
 	vgic_kick(v, kick);
 	return true;
 }
@@ -189,4 +202,6 @@ const struct vgic_hw_ops vgic_hw_v3 = {
 	.write_lrs = v3_write_lrs,
 	.reset_cpu_if = v3_reset_cpu_if,
 	.attach_vm = v3_attach_vm,
+	.read_lr = v3_read_lr,
+	.write_lr = v3_write_lr,
 };

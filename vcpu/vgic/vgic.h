@@ -189,6 +189,19 @@ void vgic_flush(struct vgic_dist *d, unsigned int id);
  */
 void vgic_fold(struct vgic_dist *d, unsigned int id);
 
+/**
+ * The fast path of an injection: private interrupt intid of vCPU id (which
+ * runs on this CPU) was just made pending (or, with pend, is made pending
+ * here, as vgic_set_pending()); fills the one LR shadow entry that delivers
+ * it, if that needs no other LR. slot is the LR the shadow
+ * gives intid (live: what the hardware LR holds now), or -1 if none.
+ * Returns the index n whose c->lr[n] the glue must write to the hardware,
+ * or -1 when the full vgic_fold()/vgic_flush() is needed instead (then
+ * nothing changed, and with pend the interrupt is not pending yet).
+ */
+int vgic_flush_one(struct vgic_dist *d, unsigned int id, u32 intid, bool pend, int slot,
+		   const struct vgic_lr *live);
+
 /** Whether vCPU id has an interrupt it would take (for waking it from WFI). */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
 
