@@ -228,10 +228,6 @@ void vgic_resample(struct vcpu *v)
 	u32 kick = 0;
 	unsigned int i;
 
-	if (v->vgic_resample == VGIC_RESAMPLE_LATER) {
-		v->vgic_resample = VGIC_RESAMPLE_NOW;
-		return;
-	}
 	hw->read_lrs(c);
 	for (i = 0; i < c->lr_used; i++) {
 		const struct vgic_lr *lr = &c->lr[i];
@@ -325,13 +321,20 @@ bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 	for (i = 0; i < c->lr_used; i++) {
 		if (c->lr[i].intid == intid) {
 			slot = (int)i;
-			live = hw->read_lr(i);
 			break;
 		}
 	}
+	if (slot >= 0 && hw->lr_empty && hw->lr_empty(i) &&
+	    vgic_rearm(&v->vm->vgic, v->id, intid, i)) {
+		n = slot;
+		goto write;
+	}
+	if (slot >= 0)
+		live = hw->read_lr(i);
 	n = vgic_flush_one(&v->vm->vgic, v->id, intid, pend, slot, &live);
 	if (n < 0)
 		return false;
+write:
 	hw->write_lr((unsigned int)n, &c->lr[n]);
 	/* Its source was high a moment ago: look at it again from the next exit on. */
 	if (c->lr[n].hw && c->lr[n].state == VGIC_LR_PENDING)

@@ -49,6 +49,8 @@ struct vgic_hw_ops {
 	 */
 	struct vgic_lr (*read_lr)(unsigned int n);
 	void (*write_lr)(unsigned int n, const struct vgic_lr *lr);
+	/** Optional: whether hardware LR n is empty (the guest finished with it). */
+	bool (*lr_empty)(unsigned int n);
 };
 
 /** The GICv3 backend (vcpu/vgic/v3.c). */

@@ -219,3 +219,31 @@ out:
 	spin_unlock(&d->lock);
 	return n;
 }
+
+/*
+ * The fastest case: intid fires again (a new edge, a timer's new deadline)
+ * after the guest finished with it, and its LR, now empty, was written with
+ * exactly what a fold and flush would write again. The interrupt state does
+ * not change (its position on the pending list neither: it stays inactive),
+ * but for the latch, which the new LR takes.
+ */
+bool vgic_rearm(struct vgic_dist *d, unsigned int id, u32 intid, unsigned int slot)
+{
+	struct vgic_cpu *c;
+	struct vgic_irq *irq;
+	bool ok = false;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	irq = c && intid < VGIC_PRIVATE_COUNT ? vgic_irq_get(d, id, intid) : NULL;
+	if (irq && slot < c->lr_used && c->lr[slot].intid == intid &&
+	    c->lr[slot].state == VGIC_LR_PENDING && !c->lr[slot].eoi && c->lr[slot].hw == irq->hw &&
+	    irq->in_lr && !irq->active && !irq->sources && (!irq->level || irq->hw) &&
+	    !irq->clr_pend && !irq->clr_act && !irq->set_act && irq->enabled &&
+	    vgic_group_enabled(d, irq) && !c->asleep && !v2_sgi(d, irq)) {
+		irq->latch = false;
+		ok = true;
+	}
+	spin_unlock(&d->lock);
+	return ok;
+}

@@ -100,6 +100,12 @@ static void v3_write_lr(unsigned int n, const struct vgic_lr *lr)
 	ich_lr_write(n, vgic_lr_v3_encode(lr));
 }
 
+static bool v3_lr_empty(unsigned int n)
+{
+	/* Invalid, and no EOI maintenance interrupt owed (IHI 0069 12.4.6). */
+	return (read_sysreg(ICH_ELRSR_EL2) >> n) & 1;
+}
+
 static enum vcpu_stop gicd_read(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a)
 {
 	u64 val = 0;
@@ -186,6 +192,11 @@ bool vgic_v3_sgi_trap(struct vcpu *v, u64 reg, bool read, u64 val)
 
 	if (read)
 		return false;
+	/* An SGI1R to this vCPU alone: made pending and delivered in one go. */
+	if (reg == SYS_ICC_SGI1R_EL1 &&
+	    vgic_v3_sgi_targets(&v->vm->vgic, v->id, val) == BIT(v->id) &&
+	    vgic_inject_local(v, (u32)(val >> 24) & 0xf, true))
+		return true;
 	/* With DS = 1, ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 both make Group 0 SGIs. */
 	vgic_v3_sgi(&v->vm->vgic, v->id, val, reg == SYS_ICC_SGI1R_EL1, &kick);
 	/* An SGI to self goes straight into an LR when it can: no refill. */
@@ -204,4 +215,5 @@ const struct vgic_hw_ops vgic_hw_v3 = {
 	.attach_vm = v3_attach_vm,
 	.read_lr = v3_read_lr,
 	.write_lr = v3_write_lr,
+	.lr_empty = v3_lr_empty,
 };

@@ -202,6 +202,16 @@ void vgic_fold(struct vgic_dist *d, unsigned int id);
 int vgic_flush_one(struct vgic_dist *d, unsigned int id, u32 intid, bool pend, int slot,
 		   const struct vgic_lr *live);
 
+/**
+ * The fastest injection: private edge (or HW-mapped) interrupt intid of
+ * vCPU id (running on this CPU) fires again, and the hardware says its
+ * shadow LR slot is empty now. Returns true when c->lr[slot], written back
+ * to the hardware as it is, delivers it exactly as a fold and flush would
+ * (the interrupt state is then up to date); false when the caller must go
+ * the long way (vgic_flush_one() or the full update), nothing changed.
+ */
+bool vgic_rearm(struct vgic_dist *d, unsigned int id, u32 intid, unsigned int slot);
+
 /** Whether vCPU id has an interrupt it would take (for waking it from WFI). */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
 
