@@ -337,12 +337,16 @@ bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 	if (!hw || !hw->read_lr)
 		return false;
 	n = shadow_slot(c, intid);
-	if (n < 0 || !hw->lr_empty || !hw->lr_empty((unsigned int)n) ||
-	    !vgic_rearm(&v->vm->vgic, v->id, intid, (unsigned int)n))
+	if (n >= 0 && hw->lr_empty && hw->lr_empty((unsigned int)n) &&
+	    vgic_rearm(&v->vm->vgic, v->id, intid, (unsigned int)n)) {
+		/* The LR still holds what c->lr[n] says, but for its state. */
+		hw->lr_set_pending((unsigned int)n);
+	} else {
 		n = flush_one(v, intid, pend, n);
-	if (n < 0)
-		return false;
-	hw->write_lr((unsigned int)n, &c->lr[n]);
+		if (n < 0)
+			return false;
+		hw->write_lr((unsigned int)n, &c->lr[n]);
+	}
 	/* Its source was high a moment ago: look at it again from the next exit on. */
 	if (c->lr[n].hw && c->lr[n].state == VGIC_LR_PENDING)
 		v->vgic_resample = VGIC_RESAMPLE_LATER;

@@ -51,6 +51,8 @@ struct vgic_hw_ops {
 	void (*write_lr)(unsigned int n, const struct vgic_lr *lr);
 	/** Optional: whether hardware LR n is empty (the guest finished with it). */
 	bool (*lr_empty)(unsigned int n);
+	/** With lr_empty: makes empty hardware LR n pending again, its other fields as they are. */
+	void (*lr_set_pending)(unsigned int n);
 };
 
 /** The GICv3 backend (vcpu/vgic/v3.c). */

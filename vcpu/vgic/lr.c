@@ -235,12 +235,13 @@ bool vgic_rearm(struct vgic_dist *d, unsigned int id, u32 intid, unsigned int sl
 
 	spin_lock(&d->lock);
 	c = id < d->cpu_count ? d->cpu[id] : NULL;
-	irq = c && intid < VGIC_PRIVATE_COUNT ? vgic_irq_get(d, id, intid) : NULL;
+	/* Private: no vgic_irq_get(). GICv2 SGIs (one LR per source) go the long way. */
+	irq = c && intid < VGIC_PRIVATE_COUNT && d->version == VGIC_V3 ? &c->priv[intid] : NULL;
 	if (irq && slot < c->lr_used && c->lr[slot].intid == intid &&
-	    c->lr[slot].state == VGIC_LR_PENDING && !c->lr[slot].eoi && c->lr[slot].hw == irq->hw &&
-	    irq->in_lr && !irq->active && !irq->sources && (!irq->level || irq->hw) &&
-	    !irq->clr_pend && !irq->clr_act && !irq->set_act && irq->enabled &&
-	    vgic_group_enabled(d, irq) && !c->asleep && !v2_sgi(d, irq)) {
+	    c->lr[slot].state == VGIC_LR_PENDING && !c->lr[slot].eoi && irq->in_lr &&
+	    !irq->active && (!irq->level || irq->hw) && !irq->clr_pend && !irq->clr_act &&
+	    !irq->set_act && irq->enabled && (irq->group1 ? d->grp1_enabled : d->grp0_enabled) &&
+	    !c->asleep) {
 		irq->latch = false;
 		ok = true;
 	}

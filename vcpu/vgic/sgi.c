@@ -67,6 +67,20 @@ u32 vgic_v3_sgi_targets(const struct vgic_dist *d, unsigned int id, u64 value)
 	return targets;
 }
 
+bool vgic_v3_sgi_self(unsigned int id, u64 value)
+{
+	u64 aff = vgic_vcpu_affinity(id);
+	u64 want = ((aff >> 8) & 0xff) << ICC_SGI1R_Aff1_SHIFT |
+		   ((aff >> 16) & 0xff) << ICC_SGI1R_Aff2_SHIFT |
+		   ((aff >> 32) & 0xff) << ICC_SGI1R_Aff3_SHIFT |
+		   ((aff & 0xff) / 16) << ICC_SGI1R_RS_SHIFT | BIT(aff % 16);
+	u64 mask = 0xffUL << ICC_SGI1R_Aff1_SHIFT | 0xffUL << ICC_SGI1R_Aff2_SHIFT |
+		   0xffUL << ICC_SGI1R_Aff3_SHIFT | 0xfUL << ICC_SGI1R_RS_SHIFT | ICC_SGI1R_IRM |
+		   ICC_SGI1R_TargetList_MASK;
+
+	return (value & mask) == want;
+}
+
 void vgic_v3_sgi(struct vgic_dist *d, unsigned int id, u64 value, bool group1, u32 *kick)
 {
 	u32 intid = (value >> ICC_SGI1R_INTID_SHIFT) & 0xf;

@@ -100,6 +100,12 @@ static void v3_write_lr(unsigned int n, const struct vgic_lr *lr)
 	ich_lr_write(n, vgic_lr_v3_encode(lr));
 }
 
+static void v3_lr_set_pending(unsigned int n)
+{
+	/* An empty LR keeps its other fields (IHI 0069 12.4.6): only State changes. */
+	ich_lr_write(n, ich_lr_read(n) | ((u64)VGIC_LR_PENDING << ICH_LR_EL2_State_SHIFT));
+}
+
 static bool v3_lr_empty(unsigned int n)
 {
 	/* Invalid, and no EOI maintenance interrupt owed (IHI 0069 12.4.6). */
@@ -193,8 +199,7 @@ bool vgic_v3_sgi_trap(struct vcpu *v, u64 reg, bool read, u64 val)
 	if (read)
 		return false;
 	/* An SGI1R to this vCPU alone: made pending and delivered in one go. */
-	if (reg == SYS_ICC_SGI1R_EL1 &&
-	    vgic_v3_sgi_targets(&v->vm->vgic, v->id, val) == BIT(v->id) &&
+	if (reg == SYS_ICC_SGI1R_EL1 && vgic_v3_sgi_self(v->id, val) &&
 	    vgic_inject_local(v, (u32)(val >> 24) & 0xf, true))
 		return true;
 	/* With DS = 1, ICC_SGI0R_EL1 and ICC_ASGI1R_EL1 both make Group 0 SGIs. */
@@ -216,4 +221,5 @@ const struct vgic_hw_ops vgic_hw_v3 = {
 	.read_lr = v3_read_lr,
 	.write_lr = v3_write_lr,
 	.lr_empty = v3_lr_empty,
+	.lr_set_pending = v3_lr_set_pending,
 };

@@ -232,6 +232,9 @@ void vgic_v3_sgi(struct vgic_dist *d, unsigned int id, u64 value, bool group1, u
 /** Bits of the vCPUs that a GICv3 SGI register value from vCPU id targets. */
 u32 vgic_v3_sgi_targets(const struct vgic_dist *d, unsigned int id, u64 value);
 
+/** Whether an ICC_SGI1R_EL1 value of vCPU id names id itself and no other vCPU. */
+bool vgic_v3_sgi_self(unsigned int id, u64 value);
+
 /** Bits of the vCPUs that a GICD_SGIR value written by vCPU id targets (reserved filter: none). */
 u32 vgic_v2_sgi_targets(const struct vgic_dist *d, unsigned int id, u32 value);
 
