@@ -334,7 +334,8 @@ bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 	struct vgic_cpu *c = &v->vgic;
 	int n;
 
-	if (!hw || !hw->read_lr)
+	/* A backend has all four LR operations or none. */
+	if (!hw || !hw->lr_empty)
 		return false;
 	n = shadow_slot(c, intid);
 	if (n >= 0 && hw->lr_empty && hw->lr_empty((unsigned int)n) &&
@@ -353,17 +354,22 @@ bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 	return true;
 }
 
-void vgic_inject_hw(struct vcpu *v, u32 intid, bool running)
+/* Out of line, as the fast path need not pay for kick's stack-protector check. */
+static __attribute__((noinline)) void inject_hw_slow(struct vcpu *v, u32 intid)
 {
 	u32 kick = 0;
 
-	/* The timer of the vCPU it interrupted: straight into an LR if it can. */
-	if (running && hw && vgic_inject_local(v, intid, true))
-		return;
 	/* Every interrupt a VM owns is HW-mapped to the same virtual INTID. */
 	if (!hw || vgic_set_pending(&v->vm->vgic, v->id, intid, &kick)) {
 		gic_deactivate(intid);
 		return;
 	}
 	vgic_kick(v, kick);
+}
+
+void vgic_inject_hw(struct vcpu *v, u32 intid, bool running)
+{
+	/* The timer of the vCPU it interrupted: straight into an LR if it can. */
+	if (!running || !vgic_inject_local(v, intid, true))
+		inject_hw_slow(v, intid);
 }

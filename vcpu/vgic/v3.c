@@ -103,7 +103,7 @@ static void v3_write_lr(unsigned int n, const struct vgic_lr *lr)
 static void v3_lr_set_pending(unsigned int n)
 {
 	/* An empty LR keeps its other fields (IHI 0069 12.4.6): only State changes. */
-	ich_lr_write(n, ich_lr_read(n) | ((u64)VGIC_LR_PENDING << ICH_LR_EL2_State_SHIFT));
+	ich_lr_or(n, (u64)VGIC_LR_PENDING << ICH_LR_EL2_State_SHIFT);
 }
 
 static bool v3_lr_empty(unsigned int n)
