@@ -41,6 +41,8 @@ UNIT_TESTS += vgic_regs
 UNIT_SRCS_vgic_regs := $(UNIT_VGIC_SRCS)
 UNIT_TESTS += vgic_sgi
 UNIT_SRCS_vgic_sgi := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vgic_fast
+UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))

@@ -51,13 +51,13 @@ u32 vgic_v3_sgi_targets(const struct vgic_dist *d, unsigned int id, u64 value)
 		  ((value >> ICC_SGI1R_Aff3_SHIFT) & 0xff) << 32;
 	u64 aff0_base = ((value >> ICC_SGI1R_RS_SHIFT) & 0xf) * 16;
 	u32 targets = 0, list = (u32)(value & ICC_SGI1R_TargetList_MASK);
-	int t;
 
 	if (value & ICC_SGI1R_IRM)
 		return all_but(d, id);
 	/* Only the bits set: an SGI to self is on the path whose cost the bench holds. */
 	while (list) {
 		unsigned int i = (unsigned int)__builtin_ctz(list);
+		int t;
 
 		list &= list - 1;
 		t = vgic_affinity_vcpu(d, aff | (aff0_base + i));
