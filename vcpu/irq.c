@@ -101,7 +101,9 @@ __attribute__((no_stack_protector)) enum vcpu_stop vcpu_irq(struct vcpu *v)
 		break;
 	case IRQ_OWNER_VM:
 		gic_eoi(token);
-		vgic_inject_hw(o->vcpu, intid, o->vcpu == v);
+		/* The timer of the vCPU it interrupted: straight into an LR if it can. */
+		if (o->vcpu != v || !vgic_inject_local(v, intid, true))
+			vgic_inject_hw(o->vcpu, intid);
 		break;
 	default:
 		irq_unowned(v->pcpu, intid, token);

@@ -53,10 +53,8 @@ enum vcpu_stop vcpu_irq(struct vcpu *v);
  * Hands the physical interrupt intid, acknowledged and priority-dropped, to
  * the vGIC of v's VM, which injects it with the HW bit so that the guest's
  * deactivation finishes it (vcpu/vgic/glue.c). Without a virtual GIC it is
- * deactivated at once, so nothing stays active. running: v is the vCPU
- * this CPU was running (the interrupt exited it), so a free LR can take it
- * at once (vgic_inject_local()).
+ * deactivated at once, so nothing stays active.
  */
-void vgic_inject_hw(struct vcpu *v, u32 intid, bool running);
+void vgic_inject_hw(struct vcpu *v, u32 intid);
 
 #endif

@@ -354,8 +354,7 @@ bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 	return true;
 }
 
-/* Out of line, as the fast path need not pay for kick's stack-protector check. */
-static __attribute__((noinline)) void inject_hw_slow(struct vcpu *v, u32 intid)
+void vgic_inject_hw(struct vcpu *v, u32 intid)
 {
 	u32 kick = 0;
 
@@ -365,11 +364,4 @@ static __attribute__((noinline)) void inject_hw_slow(struct vcpu *v, u32 intid)
 		return;
 	}
 	vgic_kick(v, kick);
-}
-
-void vgic_inject_hw(struct vcpu *v, u32 intid, bool running)
-{
-	/* The timer of the vCPU it interrupted: straight into an LR if it can. */
-	if (!running || !vgic_inject_local(v, intid, true))
-		inject_hw_slow(v, intid);
 }
