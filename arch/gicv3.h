@@ -13,6 +13,7 @@
 #define ICH_HCR_EL2 s3_4_c12_c11_0
 #define ICH_VTR_EL2 s3_4_c12_c11_1
 #define ICH_MISR_EL2 s3_4_c12_c11_2
+#define ICH_ELRSR_EL2 s3_4_c12_c11_5 /* bit n: LR n is empty */
 #define ICH_VMCR_EL2 s3_4_c12_c11_7
 
 #define ICH_HCR_EL2_En BIT(0)
@@ -123,6 +124,66 @@ static inline void ich_lr_write(unsigned int n, u64 v)
 		break;
 	case 15:
 		write_sysreg(s3_4_c12_c13_7, v);
+		break;
+	default:
+		break;
+	}
+}
+
+/**
+ * ORs bits into ICH_LR<n>_EL2 (n < 16; does nothing for any other n): one
+ * dispatch on n where a read and a write would take two.
+ */
+static inline void ich_lr_or(unsigned int n, u64 bits)
+{
+	switch (n) {
+	case 0:
+		write_sysreg(s3_4_c12_c12_0, read_sysreg(s3_4_c12_c12_0) | bits);
+		break;
+	case 1:
+		write_sysreg(s3_4_c12_c12_1, read_sysreg(s3_4_c12_c12_1) | bits);
+		break;
+	case 2:
+		write_sysreg(s3_4_c12_c12_2, read_sysreg(s3_4_c12_c12_2) | bits);
+		break;
+	case 3:
+		write_sysreg(s3_4_c12_c12_3, read_sysreg(s3_4_c12_c12_3) | bits);
+		break;
+	case 4:
+		write_sysreg(s3_4_c12_c12_4, read_sysreg(s3_4_c12_c12_4) | bits);
+		break;
+	case 5:
+		write_sysreg(s3_4_c12_c12_5, read_sysreg(s3_4_c12_c12_5) | bits);
+		break;
+	case 6:
+		write_sysreg(s3_4_c12_c12_6, read_sysreg(s3_4_c12_c12_6) | bits);
+		break;
+	case 7:
+		write_sysreg(s3_4_c12_c12_7, read_sysreg(s3_4_c12_c12_7) | bits);
+		break;
+	case 8:
+		write_sysreg(s3_4_c12_c13_0, read_sysreg(s3_4_c12_c13_0) | bits);
+		break;
+	case 9:
+		write_sysreg(s3_4_c12_c13_1, read_sysreg(s3_4_c12_c13_1) | bits);
+		break;
+	case 10:
+		write_sysreg(s3_4_c12_c13_2, read_sysreg(s3_4_c12_c13_2) | bits);
+		break;
+	case 11:
+		write_sysreg(s3_4_c12_c13_3, read_sysreg(s3_4_c12_c13_3) | bits);
+		break;
+	case 12:
+		write_sysreg(s3_4_c12_c13_4, read_sysreg(s3_4_c12_c13_4) | bits);
+		break;
+	case 13:
+		write_sysreg(s3_4_c12_c13_5, read_sysreg(s3_4_c12_c13_5) | bits);
+		break;
+	case 14:
+		write_sysreg(s3_4_c12_c13_6, read_sysreg(s3_4_c12_c13_6) | bits);
+		break;
+	case 15:
+		write_sysreg(s3_4_c12_c13_7, read_sysreg(s3_4_c12_c13_7) | bits);
 		break;
 	default:
 		break;

@@ -9,7 +9,8 @@ $(BUILD)/guests/bench.o: bench/bench.c
 guests: $(BUILD)/guests/bench.bin
 
 .PHONY: bench
-bench: $(BUILD)/partita.bin $(BUILD)/guests/bench.bin
+bench: $(BUILD)/partita.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/irqbench.bin \
+	$(BUILD)/guests/native/irqbench.bin
 	$(Q)BUILD=$(BUILD) scripts/bench.sh
 
 # The interrupt-path bench guest, for Partita and natively (see guests.mk).

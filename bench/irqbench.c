@@ -50,9 +50,29 @@ void guest_secondary(u64 ctx, u64 sctlr, u64 daif)
 	gic_cpu_init();
 	gic_enable(SGI_PING, 0x80);
 	irq_unmask();
+	/* Only now may vCPU 0 ping: gic_cpu_init() cleared every pending SGI. */
 	secondary_up = 1;
+	__asm__ volatile("dsb ish; sev" ::: "memory");
 	for (;;)
 		wfi();
+}
+
+/*
+ * Waits for vCPU 1's handshake in WFE, not in a spin: under -icount QEMU
+ * runs its CPUs round-robin, and a spinning vCPU 0 would use up the slice
+ * vCPU 1 needs to come up (WFE yields; vCPU 1's SEV ends it). Gives up
+ * after 10 s of virtual time.
+ */
+static bool wait_secondary(void)
+{
+	u64 end = counter() + 10 * freq;
+
+	while (!secondary_up) {
+		if (counter() > end)
+			return false;
+		__asm__ volatile("wfe" ::: "memory");
+	}
+	return true;
 }
 
 static bool wait_events(u32 n)
@@ -112,11 +132,11 @@ void guest_main(void *dtb)
 	report("irq-sgi-self", total, ROUNDS);
 
 	two = cpu_start(1, 0) == RET_SUCCESS;
+	if (two && !wait_secondary()) {
+		print("FAIL bench: vCPU 1 never came up");
+		two = false;
+	}
 	if (two) {
-		u64 end = counter() + freq;
-
-		while (!secondary_up && counter() < end)
-			;
 		total = 0;
 		events = 0;
 		for (i = 0; i < ROUNDS; i++) {

@@ -10,6 +10,7 @@
 #include "core/hyp_frame.h"
 #include "core/percpu.h"
 #include "vcpu/vcpu.h"
+#include "vcpu/vgic/glue.h"
 
 #define DEFINE(sym, val) __asm__ volatile("\n.ascii \"->" #sym " %0\"" : : "i"(val))
 
@@ -42,6 +43,9 @@ void asm_offsets(void)
 	DEFINE(VCPU_HOST_SP, offsetof(struct vcpu, host_sp));
 	DEFINE(VCPU_HIGH_DIRTY, offsetof(struct vcpu, high_dirty));
 	DEFINE(VCPU_REQUESTS, offsetof(struct vcpu, requests));
+	DEFINE(VCPU_VGIC_RESAMPLE, offsetof(struct vcpu, vgic_resample));
+	DEFINE(VGIC_RESAMPLE_NOW_ASM, VGIC_RESAMPLE_NOW);
+	DEFINE(VGIC_RESAMPLE_LATER_ASM, VGIC_RESAMPLE_LATER);
 	/* Architectural constants the fault-catching probe and its fixup use. */
 	DEFINE(ESR_ELx_EC_SHIFT, ESR_ELx_EC_SHIFT);
 	DEFINE(ESR_ELx_EC_DABT_CUR, ESR_ELx_EC_DABT_CUR);

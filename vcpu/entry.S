@@ -115,9 +115,20 @@ guest_return_slow:
 	mov	sp, x2
 	bl	vcpu_handle_requests
 	b	guest_return
-1:	tst	x1, #(0xff << 40)
-	b.eq	restore_all
+1:	ubfx	x2, x1, #40, #8
+	cbz	x2, restore_all
+	cmp	x2, #VGIC_RESAMPLE_LATER_ASM
+	b.ne	2f
 	/*
+	 * An LR was just filled from a source seen high: look at it from the
+	 * next return on, not now (cheaper here than in vgic_resample()).
+	 */
+	mov	w2, #VGIC_RESAMPLE_NOW_ASM
+	strb	w2, [x0, #VCPU_VGIC_RESAMPLE]
+	tst	x1, #(0xff << 32)
+	b.ne	restore_all
+	b	restore_low
+2:	/*
 	 * A HW interrupt waits in an LR: look at its source once, then return
 	 * (the flag may stay set for the next exit: no loop back).
 	 */

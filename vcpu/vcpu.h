@@ -121,8 +121,10 @@ struct __attribute__((aligned(16))) vcpu {
 	 * Byte 5 of the same word: an LR holds a HW-mapped interrupt the guest
 	 * has not taken yet, whose physical source may go quiet meanwhile;
 	 * every return to the guest calls vgic_resample() until it is taken.
+	 * VGIC_RESAMPLE_LATER (vcpu/vgic/glue.h): not on this return (the
+	 * source was just seen high), from the next one on.
 	 */
-	bool vgic_resample;
+	u8 vgic_resample;
 	struct vm *vm;
 	unsigned int id; /* index within the VM, also its MPIDR Aff0 */
 	unsigned int pcpu;

@@ -355,6 +355,52 @@ enum vcpu_stop vgic_write_done(struct vcpu *v, struct mmio_access a, int err, u3
 	return mmio_write_done(v, a);
 }
 
+/* The LR intid has in v's shadow, or -1 (the shadow is this CPU's: only it changes v's LRs). */
+static int shadow_slot(const struct vgic_cpu *c, u32 intid)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->lr_used; i++)
+		if (c->lr[i].intid == intid)
+			return (int)i;
+	return -1;
+}
+
+/* Out of line: the struct on its stack would cost the fast path a stack-protector check. */
+static __attribute__((noinline)) int flush_one(struct vcpu *v, u32 intid, bool pend, int slot)
+{
+	struct vgic_lr live = { 0 };
+
+	if (slot >= 0)
+		live = hw->read_lr((unsigned int)slot);
+	return vgic_flush_one(&v->vm->vgic, v->id, intid, pend, slot, &live);
+}
+
+bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
+{
+	struct vgic_cpu *c = &v->vgic;
+	int n;
+
+	/* A backend has all four LR operations or none. */
+	if (!hw || !hw->lr_empty)
+		return false;
+	n = shadow_slot(c, intid);
+	if (n >= 0 && hw->lr_empty && hw->lr_empty((unsigned int)n) &&
+	    vgic_rearm(&v->vm->vgic, v->id, intid, (unsigned int)n)) {
+		/* The LR still holds what c->lr[n] says, but for its state. */
+		hw->lr_set_pending((unsigned int)n);
+	} else {
+		n = flush_one(v, intid, pend, n);
+		if (n < 0)
+			return false;
+		hw->write_lr((unsigned int)n, &c->lr[n]);
+	}
+	/* Its source was high a moment ago: look at it again from the next exit on. */
+	if (c->lr[n].hw && c->lr[n].state == VGIC_LR_PENDING)
+		v->vgic_resample = VGIC_RESAMPLE_LATER;
+	return true;
+}
+
 void vgic_inject_hw(struct vcpu *v, u32 intid)
 {
 	u32 kick = 0;

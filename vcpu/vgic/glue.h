@@ -84,6 +84,20 @@ void vgic_sync(struct vcpu *v);
  */
 void vgic_resample(struct vcpu *v);
 
+/** struct vcpu.vgic_resample: look at the source on every return, or from the next one on. */
+#define VGIC_RESAMPLE_NOW 1
+#define VGIC_RESAMPLE_LATER 2
+
+/**
+ * Delivers private interrupt intid, just made pending for v (with pend:
+ * made pending here; v is the vCPU running on this CPU), by writing the one
+ * LR that carries it, without the
+ * fold and flush of a VCPU_REQ_VGIC_UPDATE. Returns false when that cannot
+ * be done (no free LR, its own LR still busy, no such backend operation):
+ * the caller then posts the update as usual.
+ */
+bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend);
+
 /**
  * Posts VCPU_REQ_VGIC_UPDATE to every vCPU of self's VM in the kick mask:
  * self just gets the bit (it is on its way back to the guest), the others

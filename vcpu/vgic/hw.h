@@ -42,6 +42,17 @@ struct vgic_hw_ops {
 	 * naming the VM) when a device slot or a mapping cannot be had.
 	 */
 	int (*attach_vm)(struct vm *vm);
+	/**
+	 * Optional (NULL: every injection takes the full fold and flush):
+	 * reads hardware LR n, and writes lr to hardware LR n, n below
+	 * lr_count().
+	 */
+	struct vgic_lr (*read_lr)(unsigned int n);
+	void (*write_lr)(unsigned int n, const struct vgic_lr *lr);
+	/** Optional: whether hardware LR n is empty (the guest finished with it). */
+	bool (*lr_empty)(unsigned int n);
+	/** With lr_empty: makes empty hardware LR n pending again, its other fields as they are. */
+	void (*lr_set_pending)(unsigned int n);
 };
 
 /** The GICv3 backend (vcpu/vgic/v3.c). */

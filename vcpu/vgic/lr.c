@@ -168,3 +168,84 @@ u32 vgic_fold(struct vgic_dist *d, unsigned int id)
 	spin_unlock(&d->lock);
 	return kick;
 }
+
+/*
+ * One LR instead of a fold and flush of them all: the cheap case of an
+ * interrupt just made pending for the vCPU running here. Only private
+ * interrupts (they never move to another vCPU), and only when that needs no
+ * other LR looked at: its own LR is empty now (the guest finished with it),
+ * or it has none and a free one is past the used ones with nothing
+ * overflowing. Everything else goes the long way, and then nothing here
+ * has changed any state.
+ */
+int vgic_flush_one(struct vgic_dist *d, unsigned int id, u32 intid, bool pend, int slot,
+		   const struct vgic_lr *live)
+{
+	struct vgic_cpu *c;
+	struct vgic_irq *irq;
+	u32 kick = 0;
+	int n = -1;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	irq = c && intid < VGIC_PRIVATE_COUNT ? vgic_irq_get(d, id, intid) : NULL;
+	if (!irq || v2_sgi(d, irq) || (c->asleep && !irq->active))
+		goto out;
+	if (slot >= 0) {
+		if ((unsigned int)slot >= c->lr_used || c->lr[slot].intid != intid || !irq->in_lr ||
+		    live->state != VGIC_LR_INVALID)
+			goto out;
+		fold_one(d, irq, live);
+		n = slot;
+	} else {
+		/* Pending now, it wants an LR if it can be signalled at all. */
+		bool wants = pend ? irq->active || (irq->enabled && vgic_group_enabled(d, irq))
+				  : wants_lr(d, irq);
+
+		if (irq->in_lr || c->underflow || c->lr_used >= c->lr_count || !wants)
+			goto out;
+		n = (int)c->lr_used++;
+	}
+	if (pend) {
+		/* As vgic_irq_pend(), after the fold: the new edge is not lost to it. */
+		irq->latch = true;
+		irq->clr_pend = false;
+	}
+	if (slot >= 0 || pend)
+		vgic_irq_update(d, irq, &kick);
+	/* An LR that delivers nothing is harmless: it folds as one the guest emptied. */
+	c->lr[n] = make_lr(d, irq);
+	irq->in_lr = true;
+out:
+	spin_unlock(&d->lock);
+	return n;
+}
+
+/*
+ * The fastest case: intid fires again (a new edge, a timer's new deadline)
+ * after the guest finished with it, and its LR, now empty, was written with
+ * exactly what a fold and flush would write again. The interrupt state does
+ * not change (its position on the pending list neither: it stays inactive),
+ * but for the latch, which the new LR takes.
+ */
+bool vgic_rearm(struct vgic_dist *d, unsigned int id, u32 intid, unsigned int slot)
+{
+	struct vgic_cpu *c;
+	struct vgic_irq *irq;
+	bool ok = false;
+
+	spin_lock(&d->lock);
+	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	/* Private: no vgic_irq_get(). GICv2 SGIs (one LR per source) go the long way. */
+	irq = c && intid < VGIC_PRIVATE_COUNT && d->version == VGIC_V3 ? &c->priv[intid] : NULL;
+	if (irq && slot < c->lr_used && c->lr[slot].intid == intid &&
+	    c->lr[slot].state == VGIC_LR_PENDING && !c->lr[slot].eoi && irq->in_lr &&
+	    !irq->active && (!irq->level || irq->hw) && !irq->clr_pend && !irq->clr_act &&
+	    !irq->set_act && irq->enabled && (irq->group1 ? d->grp1_enabled : d->grp0_enabled) &&
+	    !c->asleep) {
+		irq->latch = false;
+		ok = true;
+	}
+	spin_unlock(&d->lock);
+	return ok;
+}

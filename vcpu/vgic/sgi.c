@@ -50,20 +50,35 @@ u32 vgic_v3_sgi_targets(const struct vgic_dist *d, unsigned int id, u64 value)
 		  ((value >> ICC_SGI1R_Aff2_SHIFT) & 0xff) << 16 |
 		  ((value >> ICC_SGI1R_Aff3_SHIFT) & 0xff) << 32;
 	u64 aff0_base = ((value >> ICC_SGI1R_RS_SHIFT) & 0xf) * 16;
-	u32 targets = 0;
-	unsigned int i;
-	int t;
+	u32 targets = 0, list = (u32)(value & ICC_SGI1R_TargetList_MASK);
 
 	if (value & ICC_SGI1R_IRM)
 		return all_but(d, id);
-	for (i = 0; i < 16; i++) {
-		if (!(value & ICC_SGI1R_TargetList_MASK & BIT(i)))
-			continue;
+	/* Only the bits set: an SGI to self is on the path whose cost the bench holds. */
+	while (list) {
+		unsigned int i = (unsigned int)__builtin_ctz(list);
+		int t;
+
+		list &= list - 1;
 		t = vgic_affinity_vcpu(d, aff | (aff0_base + i));
 		if (t >= 0)
 			targets |= (u32)BIT(t);
 	}
 	return targets;
+}
+
+bool vgic_v3_sgi_self(unsigned int id, u64 value)
+{
+	u64 aff = vgic_vcpu_affinity(id);
+	u64 want = ((aff >> 8) & 0xff) << ICC_SGI1R_Aff1_SHIFT |
+		   ((aff >> 16) & 0xff) << ICC_SGI1R_Aff2_SHIFT |
+		   ((aff >> 32) & 0xff) << ICC_SGI1R_Aff3_SHIFT |
+		   ((aff & 0xff) / 16) << ICC_SGI1R_RS_SHIFT | BIT(aff % 16);
+	u64 mask = 0xffUL << ICC_SGI1R_Aff1_SHIFT | 0xffUL << ICC_SGI1R_Aff2_SHIFT |
+		   0xffUL << ICC_SGI1R_Aff3_SHIFT | 0xfUL << ICC_SGI1R_RS_SHIFT | ICC_SGI1R_IRM |
+		   ICC_SGI1R_TargetList_MASK;
+
+	return (value & mask) == want;
 }
 
 void vgic_v3_sgi(struct vgic_dist *d, unsigned int id, u64 value, bool group1, u32 *kick)

@@ -205,6 +205,29 @@ u32 vgic_fold(struct vgic_dist *d, unsigned int id);
 unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pintids,
 				unsigned int max);
 
+/**
+ * The fast path of an injection: private interrupt intid of vCPU id (which
+ * runs on this CPU) was just made pending (or, with pend, is made pending
+ * here, as vgic_set_pending()); fills the one LR shadow entry that delivers
+ * it, if that needs no other LR. slot is the LR the shadow
+ * gives intid (live: what the hardware LR holds now), or -1 if none.
+ * Returns the index n whose c->lr[n] the glue must write to the hardware,
+ * or -1 when the full vgic_fold()/vgic_flush() is needed instead (then
+ * nothing changed, and with pend the interrupt is not pending yet).
+ */
+int vgic_flush_one(struct vgic_dist *d, unsigned int id, u32 intid, bool pend, int slot,
+		   const struct vgic_lr *live);
+
+/**
+ * The fastest injection: private edge (or HW-mapped) interrupt intid of
+ * vCPU id (running on this CPU) fires again, and the hardware says its
+ * shadow LR slot is empty now. Returns true when c->lr[slot], written back
+ * to the hardware as it is, delivers it exactly as a fold and flush would
+ * (the interrupt state is then up to date); false when the caller must go
+ * the long way (vgic_flush_one() or the full update), nothing changed.
+ */
+bool vgic_rearm(struct vgic_dist *d, unsigned int id, u32 intid, unsigned int slot);
+
 /** Whether vCPU id has an interrupt it would take (for waking it from WFI). */
 bool vgic_has_deliverable(struct vgic_dist *d, unsigned int id);
 
@@ -224,6 +247,9 @@ void vgic_v3_sgi(struct vgic_dist *d, unsigned int id, u64 value, bool group1, u
 
 /** Bits of the vCPUs that a GICv3 SGI register value from vCPU id targets. */
 u32 vgic_v3_sgi_targets(const struct vgic_dist *d, unsigned int id, u64 value);
+
+/** Whether an ICC_SGI1R_EL1 value of vCPU id names id itself and no other vCPU. */
+bool vgic_v3_sgi_self(unsigned int id, u64 value);
 
 /** Bits of the vCPUs that a GICD_SGIR value written by vCPU id targets (reserved filter: none). */
 u32 vgic_v2_sgi_targets(const struct vgic_dist *d, unsigned int id, u32 value);
