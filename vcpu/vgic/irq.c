@@ -336,12 +336,14 @@ unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pinti
 				unsigned int max)
 {
 	struct vgic_cpu *c;
-	unsigned int i, n = 0;
-	bool left = false;
+	unsigned int n = 0;
 
 	spin_lock(&d->lock);
 	c = id < d->cpu_count ? d->cpu[id] : NULL;
 	if (c && c->hw_stale) {
+		bool left = false;
+		unsigned int i;
+
 		for (i = 0; i < VGIC_PRIVATE_COUNT; i++)
 			left |= take_stale(&c->priv[i], pintids, &n, max);
 		for (i = 0; i < d->spi_count; i++) {
