@@ -826,8 +826,12 @@ void guest_main(void *dtb)
 		check(cpu_start(c, 0) == RET_SUCCESS, "gic-regs", "CPU_ON of vcpu%u failed", c);
 	gic_cpu_init();
 	irq_unmask();
+	/*
+	 * Wall time without -icount: eight vCPU threads on a two-core host can
+	 * take seconds to be scheduled, so the wait is generous.
+	 */
 	for (c = 1; c < ncpus; c++)
-		check(wait_eq(&online[c], 1, 5000), "gic-regs", "vcpu%u did not come up", c);
+		check(wait_eq(&online[c], 1, 30000), "gic-regs", "vcpu%u did not come up", c);
 	regs_access();
 	masking();
 	timer_test(TIMER_VIRT, "vtimer");
