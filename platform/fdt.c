@@ -781,6 +781,11 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 	return 0;
 }
 
+int platform_node_reg(const void *fdt, int node, int idx, struct plat_range *out)
+{
+	return reg_at(fdt, node, idx, out);
+}
+
 u64 platform_mem_total(const struct platform *p)
 {
 	u64 total = 0;
