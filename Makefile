@@ -115,6 +115,8 @@ run: $(BUILD)/partita.bin
 include guests/test/guests.mk
 include bench/bench.mk
 include tests/unit/unit.mk
+include tools/tools.mk
+include guests/test/configs.mk
 include tests/system/system.mk
 
 check: $(BUILD)/partita.bin guests unit-build system-build
