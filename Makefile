@@ -117,6 +117,7 @@ include bench/bench.mk
 include tests/unit/unit.mk
 include tools/tools.mk
 include guests/test/configs.mk
+include fuzz/fuzz.mk
 include tests/system/system.mk
 
 check: $(BUILD)/partita.bin guests unit-build system-build

@@ -546,6 +546,13 @@ static int check_blob(const void *blob, u64 size)
 			fdt_totalsize(blob), size);
 		return -E_INVAL;
 	}
+	/* Older versions crash Debian's libfdt 1.6.1 fdt_check_full() (see platform/fdt.c). */
+	if (fdt_version(blob) < 16) {
+		log_err("config: device-tree version %u; Partita reads version 16 and later (what "
+			"dtc writes)",
+			fdt_version(blob));
+		return -E_INVAL;
+	}
 	if (fdt_check_full(blob, fdt_totalsize(blob))) {
 		log_err("config: not a sound device tree (libfdt: %s)",
 			fdt_strerror(fdt_check_full(blob, fdt_totalsize(blob))));

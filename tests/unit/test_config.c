@@ -185,6 +185,26 @@ static void test_truncated(void **state)
 	EXPECT_ONE_ERROR("config: the device tree says", "bytes, but only");
 }
 
+/*
+ * Found by make fuzz: before version 16, Debian's libfdt 1.6.1
+ * fdt_check_full() follows a NULL pointer; the version is refused first.
+ */
+static void test_old_version(void **state)
+{
+	char path[512];
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fdt-version14-check-full.dtb", CRASH_DIR);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	blob_size = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	log_capture_reset();
+	assert_int_equal(config_parse(blob, blob_size, &cfg), -E_INVAL);
+	EXPECT_ONE_ERROR("config: device-tree version 14; Partita reads version 16 and later");
+}
+
 static void test_vm_count(void **state)
 {
 	(void)state;
@@ -561,6 +581,7 @@ int main(void)
 		cmocka_unit_test(test_not_fdt),
 		cmocka_unit_test(test_not_partita),
 		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_old_version),
 		cmocka_unit_test(test_vm_count),
 		cmocka_unit_test(test_unknown_root_property),
 		cmocka_unit_test(test_unknown_property),

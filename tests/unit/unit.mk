@@ -64,7 +64,8 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 
 # The FDT tests read the blobs dtc made from tests/unit/dts, found by an
 # absolute path so the binary runs from any directory.
-$(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
+$(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"' \
+	-DCRASH_DIR='"$(abspath $(UNIT_DIR)/crashes)"'
 $(UNIT_OUT)/test_fdt: $(UNIT_DTBS)
 # The configuration tests compile their .dts sources with dtc as they run;
 # these are the images those embed with /incbin/: an arm64 Image header
@@ -72,7 +73,8 @@ $(UNIT_OUT)/test_fdt: $(UNIT_DTBS)
 # initrd.
 UNIT_CONFIG_INPUTS := $(UNIT_OUT)/config-inputs
 $(UNIT_OUT)/obj/$(UNIT_DIR)/test_config.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"' \
-	-DCONFIG_INPUT_DIR='"$(abspath $(UNIT_CONFIG_INPUTS))"' -Iplatform/$(BOARD)
+	-DCONFIG_INPUT_DIR='"$(abspath $(UNIT_CONFIG_INPUTS))"' -Iplatform/$(BOARD) \
+	-DCRASH_DIR='"$(abspath $(UNIT_DIR)/crashes)"'
 $(UNIT_OUT)/test_config: $(UNIT_DTBS) $(UNIT_CONFIG_INPUTS)/image.bin
 $(UNIT_CONFIG_INPUTS)/image.bin: tests/unit/config_inputs.py
 	@mkdir -p $(dir $@)
