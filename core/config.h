@@ -90,6 +90,16 @@ int config_parse(const void *blob, u64 size, struct config *out);
  */
 void config_check_machine(struct config *c, const struct config_machine *m);
 
+/**
+ * The hypervisor's side (core/config_boot.c): parses the blob the boot
+ * loader passed as the initrd, checks it against the machine p (whose FDT
+ * is host_fdt and whose CPUs smp_start brought up), and claims the
+ * identity-mapped RAM of every VM that passes. Returns 0 (c holds what was
+ * found: no VM when there is no initrd), or -E_INVAL after a line when the
+ * initrd is not a configuration at all.
+ */
+int config_boot(const struct platform *p, const void *host_fdt, struct config *c);
+
 /** How many VMs of c are not refused. */
 unsigned int config_usable(const struct config *c);
 
