@@ -594,6 +594,10 @@ int config_parse(const void *blob, u64 size, struct config *out)
 	int node, count = 0;
 
 	memset(out, 0, sizeof(*out));
+	if (size >= CONFIG_HEADER_SIZE && !memcmp(blob, CONFIG_HEADER, CONFIG_HEADER_SIZE)) {
+		blob = (const u8 *)blob + CONFIG_HEADER_SIZE;
+		size -= CONFIG_HEADER_SIZE;
+	}
 	if (check_blob(blob, size) || check_root_props(blob))
 		return -E_INVAL;
 	fdt_for_each_subnode (node, blob, 0) {

@@ -16,6 +16,15 @@
 #include "core/vm_config.h"
 #include "platform/platform.h"
 
+/*
+ * A .vmimg file is this header, then the device tree. U-Boot takes an
+ * initrd that starts with a device tree for a FIT image and refuses it;
+ * the header makes it a raw initrd. A bare device tree is accepted too.
+ * 16 bytes: "partita,config" and two NULs, so the tree stays 8-byte aligned.
+ */
+#define CONFIG_HEADER "partita,config\0"
+#define CONFIG_HEADER_SIZE 16
+
 /* Where a raw kernel goes, as QEMU loads one: RAM base + 0x80000. */
 #define CONFIG_RAW_OFFSET 0x80000UL
 /* Guest RAM may not reach beyond a 40-bit IPA (Partita's stage-2 cap). */
@@ -66,8 +75,8 @@ int config_layout(const struct vm_config *cfg, struct config_layout *out);
 bool config_is_arm64_image(const void *image, u64 size);
 
 /**
- * Parses the configuration blob at blob (at most size bytes may be read)
- * into out, with every check that needs no machine: property names and
+ * Parses the configuration blob at blob (at most size bytes may be read),
+ * a device tree with or without CONFIG_HEADER before it, into out, with every check that needs no machine: property names and
  * values, limits, a kernel of the declared format, RAM large enough for
  * its images, and conflicts between VMs (a CPU, identity RAM, a device or
  * the passed-through console given twice, two VMs of one name). A VM with

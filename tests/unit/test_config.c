@@ -148,6 +148,24 @@ static void test_full_config(void **state)
 	assert_null(b->initrd);
 }
 
+/* A .vmimg: the 16-byte header U-Boot needs, then the same device tree. */
+static void test_header(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(VM("a", "0")), 0);
+	memmove(blob + CONFIG_HEADER_SIZE, blob, blob_size);
+	memcpy(blob, "partita,config\0\0", CONFIG_HEADER_SIZE);
+	log_capture_reset();
+	assert_int_equal(config_parse(blob, blob_size + CONFIG_HEADER_SIZE, &cfg), 0);
+	assert_int_equal(log_capture_count(LOG_ERROR), 0);
+	assert_int_equal(config_usable(&cfg), 1);
+	/* Only the whole header counts. */
+	blob[15] = 'x';
+	log_capture_reset();
+	assert_int_equal(config_parse(blob, blob_size + CONFIG_HEADER_SIZE, &cfg), -E_INVAL);
+	EXPECT_ONE_ERROR("no device-tree magic");
+}
+
 /* RAM at an IPA is each VM's own: two VMs may use the same IPA range. */
 static void test_same_ipa_allowed(void **state)
 {
@@ -578,6 +596,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_same_ipa_allowed),
+		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_not_fdt),
 		cmocka_unit_test(test_not_partita),
 		cmocka_unit_test(test_truncated),
