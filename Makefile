@@ -120,7 +120,7 @@ include guests/test/configs.mk
 include fuzz/fuzz.mk
 include tests/system/system.mk
 
-check: $(BUILD)/partita.bin guests unit-build system-build
+check: $(BUILD)/partita.bin guests unit-build system-build fuzz-smoke
 	$(Q)BUILD=$(BUILD) scripts/check.sh
 
 clean:
