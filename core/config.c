@@ -437,7 +437,8 @@ static int parse_vm(struct config *c, const char *blob, int node)
 	memset(&c->vm[ps.idx], 0, sizeof(c->vm[ps.idx]));
 	err = vm_name(&ps, node);
 	fdt_for_each_property_offset (prop, blob, node) {
-		err = parse_prop(&ps, prop) ?: err;
+		if (parse_prop(&ps, prop))
+			err = -E_INVAL;
 	}
 	fdt_for_each_subnode (sub, blob, node) {
 		VM_ERR(&ps, fdt_get_name(blob, sub, NULL) ?: "?",

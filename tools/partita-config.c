@@ -93,7 +93,6 @@ int main(int argc, char **argv)
 	static struct config c;
 	long size = 0;
 	void *blob;
-	unsigned int v;
 	int bad;
 
 	if (argc != 3 || (strcmp(argv[1], "check") && strcmp(argv[1], "show"))) {
@@ -109,7 +108,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (!strcmp(argv[1], "show")) {
-		for (v = 0; v < c.vm_count; v++)
+		for (unsigned int v = 0; v < c.vm_count; v++)
 			show_vm(&c, v);
 	}
 	bad = config_usable(&c) != c.vm_count;
