@@ -59,7 +59,7 @@ int config_boot(const struct platform *p, const void *host_fdt, struct config *c
 
 	memset(c, 0, sizeof(*c));
 	if (!p->has_initrd) {
-		log_info("config: the boot loader passed no initrd, so no configuration: no VM");
+		log_info("no VM configured: idling");
 		return 0;
 	}
 	if (config_parse((const void *)p->initrd.base, p->initrd.size, c)) {
