@@ -50,10 +50,24 @@ endef
 $(foreach n,$(CONFIG_SMPS),$(eval $(call CONFIG_2VM_RULE,$(n))))
 
 # A configuration of the tree (guests/NAME.dts): its /incbin/ paths are
-# relative to guests/ or to the build directory.
-$(BUILD)/configs/%.vmimg: guests/%.dts $(PARTITA_CONFIG)
+# looked up in $(BUILD)/configs/incbin/, guests/ and the build directory, in
+# that order. KERNEL=path and INITRD=path put links named "Image" and
+# "initrd.cpio.gz" to a user's own files in the first, so a configuration
+# that embeds those names embeds them instead (and is rebuilt every time).
+CONFIG_INCBIN := $(BUILD)/configs/incbin
+CONFIG_USER_FILES := $(if $(KERNEL),$(CONFIG_INCBIN)/Image) \
+	$(if $(INITRD),$(CONFIG_INCBIN)/initrd.cpio.gz)
+
+.PHONY: config-user-files
+config-user-files:
+	@mkdir -p $(CONFIG_INCBIN)
+	$(Q)rm -f $(CONFIG_INCBIN)/Image $(CONFIG_INCBIN)/initrd.cpio.gz
+	$(Q)$(if $(KERNEL),ln -s $(abspath $(KERNEL)) $(CONFIG_INCBIN)/Image)
+	$(Q)$(if $(INITRD),ln -s $(abspath $(INITRD)) $(CONFIG_INCBIN)/initrd.cpio.gz)
+
+$(BUILD)/configs/%.vmimg: guests/%.dts $(PARTITA_CONFIG) config-user-files
 	@mkdir -p $(dir $@)
-	$(call CONFIG_COMPILE,$<,-i guests -i $(BUILD))
+	$(call CONFIG_COMPILE,$<,-i $(CONFIG_INCBIN) -i guests -i $(BUILD))
 
 # make bench boots the bench guests from their configurations.
 bench: $(BUILD)/guests/bench.vmimg $(BUILD)/guests/irqbench.vmimg
