@@ -115,9 +115,12 @@ run: $(BUILD)/partita.bin
 include guests/test/guests.mk
 include bench/bench.mk
 include tests/unit/unit.mk
+include tools/tools.mk
+include guests/test/configs.mk
+include fuzz/fuzz.mk
 include tests/system/system.mk
 
-check: $(BUILD)/partita.bin guests unit-build system-build
+check: $(BUILD)/partita.bin guests unit-build system-build fuzz-smoke
 	$(Q)BUILD=$(BUILD) scripts/check.sh
 
 clean:

@@ -8,9 +8,7 @@
 #define PREFIX "partita."
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 
-static const char *const vms_values[] = { "1", "2" };
 static const char *const selftest_values[] = { "el2-fault", "spi" };
-static const char *const passthrough_values[] = { "pl031" };
 
 /* Every word Partita knows, with the values it accepts (the n-th sets n + 1). */
 static const struct {
@@ -18,9 +16,7 @@ static const struct {
 	const char *const *values;
 	unsigned int value_count;
 } words[] = {
-	{ "vms", vms_values, ARRAY_SIZE(vms_values) },
 	{ "selftest", selftest_values, ARRAY_SIZE(selftest_values) },
-	{ "passthrough", passthrough_values, ARRAY_SIZE(passthrough_values) },
 };
 
 static bool is_space(char c)
@@ -93,9 +89,7 @@ void bootargs_parse(const char *args, struct bootargs *out)
 	const char *w = args, *value;
 	size_t len = 0, value_len;
 
-	out->vms = 1;
 	out->selftest = BOOTARGS_SELFTEST_NONE;
-	out->passthrough = BOOTARGS_PASSTHROUGH_NONE;
 	for (; args && (w = next_word(w, &len)); w += len) {
 		int word;
 		unsigned int n;
@@ -106,12 +100,7 @@ void bootargs_parse(const char *args, struct bootargs *out)
 		n = word < 0 ? 0 : value_number((unsigned int)word, value, value_len);
 		if (!n)
 			continue;
-		if (word == 0)
-			out->vms = n;
-		else if (word == 1)
-			out->selftest = (enum bootargs_selftest)n;
-		else
-			out->passthrough = (enum bootargs_passthrough)n;
+		out->selftest = (enum bootargs_selftest)n;
 	}
 }
 

@@ -5,7 +5,7 @@
  *
  * Words are split at spaces, tabs and newlines outside double quotes, as
  * Linux splits its command line, so Partita and a guest agree on what one
- * word is: "init=\"a partita.vms=2\"" is one word, and not Partita's.
+ * word is: "init=\"a partita.selftest=spi\"" is one word, and not Partita's.
  */
 #ifndef CORE_BOOTARGS_H
 #define CORE_BOOTARGS_H
@@ -19,17 +19,9 @@ enum bootargs_selftest {
 	BOOTARGS_SELFTEST_SPI, /* enable and pend an SPI nobody owns, as a boot loader might leave it */
 };
 
-/** What partita.passthrough gives the built-in VM 0: a device of the machine, with its SPI. */
-enum bootargs_passthrough {
-	BOOTARGS_PASSTHROUGH_NONE = 0,
-	BOOTARGS_PASSTHROUGH_PL031, /* the PL031 real-time clock ("arm,pl031" in the host FDT) */
-};
-
 /** The values of Partita's words; absent or refused words leave the default. */
 struct bootargs {
-	unsigned int vms; /* partita.vms: how many built-in VMs, 1 (default) or 2 */
 	enum bootargs_selftest selftest; /* partita.selftest */
-	enum bootargs_passthrough passthrough; /* partita.passthrough */
 };
 
 /**

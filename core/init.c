@@ -11,6 +11,7 @@
 #include "board.h"
 #include "boot/boot.h"
 #include "core/bootargs.h"
+#include "core/config.h"
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/smp.h"
@@ -28,7 +29,7 @@
 
 #define MiB(x) ((x) >> 20)
 
-extern char __image_start[], __image_end[], __file_end[];
+extern char __image_start[], __image_end[];
 
 static struct platform plat;
 
@@ -320,35 +321,28 @@ static void init_gic_this_cpu(unsigned int cpu)
 }
 
 /*
- * Builds the VMs of the configuration; all or none, so a bad one is never
- * half-run. Only a VM that needs an offline CPU is left out alone: that is
- * the machine's fault, not the configuration's.
+ * Builds every VM of the configuration that passed its checks. One that
+ * fails, at the checks or while being built, is not started, with its
+ * message; the others still are.
  */
 static void build_vms(void)
 {
-	static struct vm_config cfgs[VM_MAX];
-	int n = vm_builtin_configs(&plat, (const void *)plat.fdt.base, cfgs, VM_MAX), i;
-	unsigned int id = 0;
+	static struct config cfg;
+	unsigned int i, id = 0;
 
-	if (n < 0) {
-		log_err("configuration refused: no VM started");
-		cpu_park();
-	}
-	if (n == 0)
-		log_info("no VM configured: idling");
-	for (i = 0; i < n; i++) {
-		int err = vm_create(id, &cfgs[i]);
+	if (config_boot(&plat, (const void *)plat.fdt.base, &cfg))
+		return;
+	for (i = 0; i < cfg.vm_count; i++) {
+		int err = cfg.refused[i] ? -E_INVAL : vm_create(id, &cfg.vm[i]);
 
-		if (err == -E_NOENT)
-			continue;
-		if (err) {
-			log_err("configuration refused: no VM started");
-			cpu_park();
-		}
-		id++;
+		/* -E_NOENT (an offline CPU) said already that the VM is not started. */
+		if (err && err != -E_NOENT)
+			log_err("vm %s is not started", cfg.vm[i].name);
+		if (!err)
+			id++;
 	}
-	if (n > 0 && id == 0)
-		log_err("no VM of the configuration can run on the CPUs online: idling");
+	if (cfg.vm_count && !id)
+		log_err("no VM of the configuration can run on this machine: idling");
 }
 
 /*
@@ -358,6 +352,16 @@ static void build_vms(void)
  */
 #define SELFTEST_UNMAPPED 0x1000UL /* in the flash, which EL2 does not map */
 #define SELFTEST_SPI 34 /* qemu-virt's PL031 RTC (SPI 2), which no VM owns */
+
+/* The bootargs' "partita." words that are wrong, each said once, before any VM is built. */
+static void warn_bootargs(void)
+{
+	int chosen = fdt_path_offset((const void *)plat.fdt.base, "/chosen");
+
+	bootargs_warn(chosen >= 0
+			      ? fdt_getprop((const void *)plat.fdt.base, chosen, "bootargs", NULL)
+			      : NULL);
+}
 
 static void selftest_el2_fault(void)
 {
@@ -387,30 +391,11 @@ static void selftest_el2_fault(void)
 	}
 }
 
-/*
- * U-Boot's qemu_arm64 boot command passes "$ramdisk_addr_r:$filesize" even
- * when fw_cfg had no initrd to load: $filesize is then still the size of
- * the kernel it just loaded (Partita), and the range holds whatever was in
- * RAM there. An initrd exactly as long as Partita's own file is that.
- */
-static bool initrd_is_uboot_leftover(void)
-{
-	u64 file_size = (u64)__file_end - (u64)__image_start;
-
-	return plat.has_initrd && plat.initrd.size == file_size;
-}
-
 /* The boot loader's placement of the FDT and initrd, and the console UART's address. */
 static void check_boot_inputs(void)
 {
 	u64 image = (u64)__image_start, image_size = (u64)__image_end - image;
 
-	if (initrd_is_uboot_leftover()) {
-		log_info("initrd: 0x%lx-0x%lx is as long as Partita itself: U-Boot's $filesize "
-			 "left from loading Partita, with no initrd given; ignored",
-			 plat.initrd.base, plat.initrd.base + plat.initrd.size - 1);
-		plat.has_initrd = false;
-	}
 	if (platform_check_placement(&plat, image, image_size)) {
 		log_err("cannot continue with these boot inputs; stopping");
 		cpu_park();
@@ -434,6 +419,7 @@ static void core_main_on_cpu_stack(void *arg)
 	init_gic_this_cpu(boot_cpu);
 	hvc_probe_firmware();
 	online = smp_start(&plat, boot_cpu);
+	warn_bootargs();
 	build_vms();
 	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB vms=%u", online, plat.gic.version,
 		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()), vm_count());

@@ -156,8 +156,11 @@ static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
 			cfg->name, cfg->ram_ipa, cfg->ram_size, stage2_ipa_bits());
 		return -E_INVAL;
 	}
+	/* Identity RAM was claimed from the allocator by config_boot, before any VM was built. */
+	if (cfg->ram_identity)
+		vm->ram_pa = pa_init(cfg->ram_ipa);
 	/* 2 MiB alignment lets stage 2 map RAM with blocks: fewer TLB misses. */
-	if (!palloc_alloc(cfg->ram_size, SZ_2M, &vm->ram_pa)) {
+	else if (!palloc_alloc(cfg->ram_size, SZ_2M, &vm->ram_pa)) {
 		log_no_memory(cfg->name, "memory", cfg->ram_size, SZ_2M);
 		return -E_NOMEM;
 	}
@@ -223,24 +226,33 @@ static int init_stage2(struct vm *vm, const struct vm_config *cfg)
 }
 
 /*
- * Gives vm a device of the machine: its registers mapped at the same IPA as
- * Device memory (the guest drives it directly), its SPI owned by the VM and
- * delivered with the HW bit.
+ * Gives vm the devices of the machine its configuration names: their
+ * registers mapped at the same IPA as Device memory (the guest drives them
+ * directly), their SPIs owned by the VM and delivered with the HW bit.
  */
 static int passthrough(struct vm *vm, const struct vm_config *cfg)
 {
-	int err = stage2_map(&vm->s2, ipa_init(cfg->pt_base), pa_init(cfg->pt_base), cfg->pt_size,
-			     S2_MEM_DEVICE);
+	unsigned int i, j;
+	int err = 0;
 
-	if (err) {
-		log_err("vm %s: %s: 0x%lx+0x%lx cannot be mapped at stage 2 (error %d)", cfg->name,
-			cfg->pt_name, cfg->pt_base, cfg->pt_size, err);
-		return err;
+	for (i = 0; i < cfg->device_count && !err; i++) {
+		const struct vm_device *d = &cfg->devices[i];
+
+		for (j = 0; j < d->reg_count && !err; j++) {
+			err = stage2_map(&vm->s2, ipa_init(d->reg_base[j]), pa_init(d->reg_base[j]),
+					 d->reg_size[j], S2_MEM_DEVICE);
+			if (err)
+				log_err("vm %s: devices: %s: 0x%lx+0x%lx cannot be mapped at stage "
+					"2 "
+					"(error %d)",
+					cfg->name, d->path, d->reg_base[j], d->reg_size[j], err);
+		}
+		for (j = 0; j < d->irq_count && !err; j++)
+			err = vgic_vm_passthrough_spi(vm, d->intid[j]);
+		if (!err)
+			log_info("vm %s: owns %s at 0x%lx, with %u SPI%s", cfg->name, d->path,
+				 d->reg_base[0], d->irq_count, d->irq_count == 1 ? "" : "s");
 	}
-	err = vgic_vm_passthrough_spi(vm, cfg->pt_intid);
-	if (!err)
-		log_info("vm %s: owns %s at 0x%lx and its SPI, INTID %u", cfg->name, cfg->pt_name,
-			 cfg->pt_base, cfg->pt_intid);
 	return err;
 }
 
@@ -283,10 +295,14 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 		percpu[v->pcpu].vcpu = v;
 	}
 	err = vgic_vm_init(vm);
-	if (!err && cfg->has_passthrough)
+	if (!err)
 		err = passthrough(vm, cfg);
-	if (err)
+	if (err) {
+		/* Not started: its CPUs must not run it. */
+		for (i = 0; i < cfg->cpu_count; i++)
+			percpu[cfg->cpus[i]].vcpu = NULL;
 		return err;
+	}
 	load(vm);
 	built = MAX(built, id + 1);
 	log_info("vm%u %s: %u vCPU%s on cpu%u..%u, %lu MiB at IPA 0x%lx (PA 0x%lx), VMID %u, "

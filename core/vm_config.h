@@ -1,7 +1,6 @@
 /*
- * What a VM is made of, as the configuration describes it. Today the
- * configurations come from a small built-in table (core/vm_builtin.c); the
- * device-tree configuration will fill the same structure.
+ * What a VM is made of, as the device-tree configuration describes it
+ * (core/config.c fills it; docs/configuration.md).
  */
 #ifndef CORE_VM_CONFIG_H
 #define CORE_VM_CONFIG_H
@@ -58,20 +57,6 @@ struct vm_config {
 	unsigned int device_count;
 	struct vm_device devices[VM_MAX_DEVICES];
 	bool test_device; /* the emulated test device of guests/test */
-	/* A device of the machine the VM owns: its MMIO page(s) at the same IPA, and its SPI. */
-	bool has_passthrough;
-	u64 pt_base;
-	u64 pt_size;
-	u32 pt_intid;
-	char pt_name[16]; /* for log lines */
 };
-
-/**
- * Fills up to max configurations from the built-in table and the boot
- * loader's initrd. Returns how many, or -E_INVAL after logging why a
- * configuration cannot be built on this machine.
- */
-int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm_config *out,
-		       unsigned int max);
 
 #endif

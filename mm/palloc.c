@@ -155,6 +155,23 @@ bool palloc_alloc(u64 size, u64 align, paddr_t *out)
 	return found;
 }
 
+bool palloc_claim(paddr_t base, u64 size)
+{
+	u64 b = pa_addr(base), e = b + size;
+	unsigned int i;
+	bool found = false;
+
+	if (!size || !IS_ALIGNED(b, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || e < b)
+		return false;
+	spin_lock(&lock);
+	/* The free ranges are disjoint and never touch: all of it lies in one, or it is not free. */
+	for (i = 0; i < range_count && !found; i++)
+		found = ranges[i].base <= b && e <= ranges[i].end;
+	found = found && exclude_locked(b, e) == 0;
+	spin_unlock(&lock);
+	return found;
+}
+
 int palloc_free(paddr_t base, u64 size)
 {
 	return palloc_add(base, size);

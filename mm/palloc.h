@@ -36,6 +36,14 @@ int palloc_exclude(paddr_t base, u64 size);
  */
 bool palloc_alloc(u64 size, u64 align, paddr_t *out);
 
+/**
+ * Takes exactly [base, base+size) (page-aligned), as a VM whose RAM must
+ * sit at a given physical address needs. Returns true, or false when some
+ * page of it is not free (or the range is not page-aligned, empty, wraps,
+ * or splitting a free range needs a slot that is not there).
+ */
+bool palloc_claim(paddr_t base, u64 size);
+
 /** Returns [base, base+size) to the free memory. */
 int palloc_free(paddr_t base, u64 size);
 

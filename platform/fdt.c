@@ -737,6 +737,18 @@ static int check_blob(const void *fdt, u64 max_size)
 			fdt, fdt_totalsize(fdt), (unsigned long)max_size);
 		return -E_INVAL;
 	}
+	/*
+	 * Before version 16 nodes carry their full path and properties are
+	 * read differently; Debian's libfdt 1.6.1 fdt_check_full() then
+	 * follows a NULL property pointer (found by make fuzz). Boot loaders
+	 * and dtc write version 17.
+	 */
+	if (fdt_version(fdt) < 16) {
+		log_err("fdt: device tree at %p has version %u; Partita reads version 16 and "
+			"later",
+			fdt, fdt_version(fdt));
+		return -E_INVAL;
+	}
 	err = fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (err) {
 		log_err("fdt: device tree at %p is malformed: %s", fdt, fdt_strerror(err));
@@ -779,6 +791,11 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 		return err;
 	discover_uart(fdt, p);
 	return 0;
+}
+
+int platform_node_reg(const void *fdt, int node, int idx, struct plat_range *out)
+{
+	return reg_at(fdt, node, idx, out);
 }
 
 u64 platform_mem_total(const struct platform *p)

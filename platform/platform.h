@@ -181,6 +181,14 @@ void platform_check_uart(struct platform *p, u64 image_base, u64 image_size);
  */
 unsigned int platform_gic_frames(const struct plat_gic *g, struct plat_gic_frame *f);
 
+/**
+ * Reads entry idx of the "reg" of node (in fdt) as a CPU physical range,
+ * translated through the "ranges" of every bus above it. Returns 0,
+ * -E_NOENT when there is no such entry, or another negative error when the
+ * cells or a bus's ranges cannot be understood.
+ */
+int platform_node_reg(const void *fdt, int node, int idx, struct plat_range *out);
+
 /** Total bytes of RAM described by the memory nodes. */
 u64 platform_mem_total(const struct platform *p);
 

@@ -7,7 +7,7 @@ BUILD=${BUILD:-build}
 out=$(timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 	-cpu cortex-a57 -smp 1 -m 1G -icount shift=0 -display none -monitor none \
 	-serial stdio -nic none -kernel "$BUILD/partita.bin" \
-	-initrd "$BUILD/guests/bench.bin" </dev/null) || {
+	-initrd "$BUILD/guests/bench.vmimg" </dev/null) || {
 	echo "bench: QEMU failed; its output:" >&2
 	echo "$out" >&2
 	exit 1
@@ -35,7 +35,7 @@ irq_native=$(timeout 120 qemu-system-aarch64 -M virt,virtualization=off,gic-vers
 irq_partita=$(timeout 120 qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 \
 	-cpu cortex-a57 -smp 2 -m 1G -icount shift=0 -display none -monitor none \
 	-serial stdio -nic none -no-reboot -kernel "$BUILD/partita.bin" \
-	-initrd "$BUILD/guests/irqbench.bin" </dev/null) || {
+	-initrd "$BUILD/guests/irqbench.vmimg" </dev/null) || {
 	echo "bench: QEMU failed on the interrupt bench under Partita; its output:" >&2
 	echo "$irq_partita" >&2
 	exit 1

@@ -50,6 +50,16 @@ def partita_bin():
     return path
 
 
+def config(name, vms=1, smp=4):
+    """The VM configuration make built for test guest `name` (guests/test/configs.mk):
+    VM test0 on every CPU online, or with vms=2 VMs test0 and test1 on halves of smp CPUs."""
+    file = f"{name}.vmimg" if vms == 1 else f"{name}-2vm-smp{smp}.vmimg"
+    path = os.path.join(build_dir(), "guests", file)
+    if not os.path.isfile(path):
+        pytest.fail(f"{path} does not exist: build it first (make guests)", pytrace=False)
+    return path
+
+
 def _die_with_parent():
     """In the child before exec: new session, and SIGKILL when pytest dies."""
     os.setsid()

@@ -2,10 +2,7 @@
 QEMU advances virtual time one nanosecond per instruction, so the bench guest
 measures instructions per round trip exactly and the same on every run."""
 
-import os
 import re
-
-import pytest
 
 import qemu as qemu_mod
 
@@ -13,10 +10,7 @@ BUDGETS = {"hvc": 100, "mmio-read": 120}
 
 
 def test_exit_path_budgets(qemu, partita_bin):
-    bench = os.path.join(qemu_mod.build_dir(), "guests", "bench.bin")
-    if not os.path.isfile(bench):
-        pytest.fail(f"{bench} does not exist: build it first (make check builds it)",
-                    pytrace=False)
+    bench = qemu_mod.config("bench")
     q = qemu(qemu_mod.machine_args(smp=1) + ["-icount", "shift=0", "-kernel", partita_bin,
                                              "-initrd", bench], timeout=60)
     assert q.wait_exit() == 0

@@ -26,13 +26,6 @@ def fdt(*args):
     return r.stdout.split()
 
 
-def guest(name):
-    path = os.path.join(qemu_mod.build_dir(), "guests", f"{name}.bin")
-    if not os.path.isfile(path):
-        pytest.fail(f"{path} does not exist: build it first (make guests)", pytrace=False)
-    return path
-
-
 def qemu_dtb(tmp_path, smp):
     """QEMU's own DTB for -M virt,virtualization=on,gic-version=3 -cpu CPU -smp smp."""
     return qemu_mod.dump_dtb(str(tmp_path / "virt.dtb"), "virt,virtualization=on,gic-version=3",
@@ -106,10 +99,11 @@ REFUSED = (r"^partita: error: cpu3 \(mpidr 0x7\): firmware PSCI CPU_ON failed: "
 
 def test_cpu_refused_by_firmware_vm_runs_on_the_others(boot, tmp_path):
     """The firmware refuses CPU_ON for cpu3 (its MPIDR names no CPU): the one
-    built-in VM takes the three CPUs online and runs, where it used to be refused."""
+    VM, whose configuration gives it every CPU online (cpus = "all"), takes the
+    three CPUs online and runs, where it used to be refused."""
     dtb = qemu_dtb(tmp_path, 4)
     fdt("fdtput", dtb, "/cpus/cpu@3", "reg", "7")
-    q = boot(cpu=CPU, smp=4, extra=["-dtb", dtb, "-initrd", guest("psci")], timeout=60)
+    q = boot(cpu=CPU, smp=4, extra=["-dtb", dtb, "-initrd", qemu_mod.config("psci")], timeout=60)
     q.wait_for(REFUSED)
     cpus, vms = ready(q)
     assert (cpus, vms) == (3, 1), f"ready line says cpus={cpus} vms={vms}, expected 3 and 1"
@@ -121,12 +115,12 @@ def test_cpu_refused_by_firmware_vm_runs_on_the_others(boot, tmp_path):
 
 
 def test_only_the_vm_needing_an_offline_cpu_is_refused(boot, tmp_path):
-    """With partita.vms=2, test1 has cpu2 and cpu3; cpu3 cannot be started, so
+    """With two VMs, test1 has cpu2 and cpu3; cpu3 cannot be started, so
     test1 is refused with a line saying why, and test0 runs on its own."""
     dtb = qemu_dtb(tmp_path, 4)
     fdt("fdtput", dtb, "/cpus/cpu@3", "reg", "7")
     q = boot(cpu=CPU, smp=4, timeout=60,
-             extra=["-dtb", dtb, "-initrd", guest("mmio"), "-append", "partita.vms=2"])
+             extra=["-dtb", dtb, "-initrd", qemu_mod.config("mmio", 2, 4)])
     q.wait_for(REFUSED)
     q.wait_for(r"^partita: error: vm test1: cpus: vCPU 1 needs physical CPU 3, which is "
                r"offline \(the firmware refused CPU_ON for MPIDR 0x7 \(INVALID_PARAMETERS\)\); "
@@ -167,8 +161,8 @@ def test_cpu_never_online_is_given_up(qemu, tmp_path):
     """cpu1 is started by the firmware but never comes online: after a second
     Partita says so and carries on; test1, which needs cpu1, is refused; test0 runs."""
     args = qemu_mod.machine_args("virt,virtualization=on,gic-version=3", CPU, 2)
-    q = qemu(args + ["-kernel", stalled_secondaries(tmp_path), "-initrd", guest("mmio"),
-                     "-append", "partita.vms=2"], timeout=60, name="partita, cpu1 stalls")
+    q = qemu(args + ["-kernel", stalled_secondaries(tmp_path), "-initrd",
+                     qemu_mod.config("mmio", 2, 2)], timeout=60, name="partita, cpu1 stalls")
     q.wait_for(r"^partita: error: cpu1 \(mpidr 0x1\): started by PSCI but not online after "
                r"1000 ms; cpu1 stays offline\s*$")
     q.wait_for(r"^partita: error: vm test1: cpus: vCPU 0 needs physical CPU 1, which is "
@@ -190,7 +184,7 @@ def test_cpu_without_its_gic_redistributor_runs_no_vm(boot, tmp_path):
     reg[7] = str(2 * 0x20000)  # two redistributor frames (RD_base and SGI_base each)
     fdt("fdtput", dtb, gic, "reg", *reg)
     q = boot(cpu=CPU, smp=4, timeout=60,
-             extra=["-dtb", dtb, "-initrd", guest("mmio"), "-append", "partita.vms=2"])
+             extra=["-dtb", dtb, "-initrd", qemu_mod.config("mmio", 2, 4)])
     for n in (2, 3):
         q.wait_for(rf"^partita: error: cpu{n} \(mpidr 0x{n}\): no GIC redistributor or CPU "
                    rf"interface was found for it; cpu{n} stays offline\s*$")
@@ -216,16 +210,16 @@ def test_selftest_word_only_as_a_whole_word(boot):
 
 
 def test_unknown_and_out_of_range_words_are_warned(boot):
-    """partita.vms=3 and an unknown partita.* word each get a line saying what is
+    """A value out of range and an unknown partita.* word (partita.vms= is one
+    now: VMs come from the configuration) each get a line saying what is
     accepted; they change nothing (one VM)."""
     q = boot(smp=2, fail_on=ERROR, timeout=60,
-             extra=["-initrd", guest("mmio"), "-append",
-                    "console=ttyAMA0 partita.vms=3 partita.colour=blue"])
-    q.wait_for(r'^partita: warning: bootargs: "partita.vms=3": value out of range; it takes '
-               r"partita.vms=1\|2, and is ignored\s*$")
-    q.wait_for(r'^partita: warning: bootargs: "partita.colour=blue" is not a Partita word and '
-               r"is ignored; Partita knows partita.vms=1\|2, partita.selftest=el2-fault\|spi, "
-               r"partita.passthrough=pl031\s*$")
+             extra=["-initrd", qemu_mod.config("mmio"), "-append",
+                    "console=ttyAMA0 partita.selftest=3 partita.vms=2"])
+    q.wait_for(r'^partita: warning: bootargs: "partita.selftest=3": value out of range; it '
+               r"takes partita.selftest=el2-fault\|spi, and is ignored\s*$")
+    q.wait_for(r'^partita: warning: bootargs: "partita.vms=2" is not a Partita word and '
+               r"is ignored; Partita knows partita.selftest=el2-fault\|spi\s*$")
     _, vms = ready(q)
     assert vms == 1
     expect_verdicts(q, expect_clean_exit(q), MMIO_PASSES)
@@ -238,13 +232,13 @@ def test_split_memory_is_told_apart(qemu):
     """With -m 128M QEMU puts the initrd in the middle of RAM: more than 64 MiB
     is free, but in two pieces. The line says so and gives the largest piece."""
     args = qemu_mod.machine_args("virt,virtualization=on,gic-version=3", CPU, 2, mem="128M")
-    q = qemu(args + ["-kernel", qemu_mod.partita_bin(), "-initrd", guest("mmio")], timeout=20,
+    q = qemu(args + ["-kernel", qemu_mod.partita_bin(), "-initrd", qemu_mod.config("mmio")], timeout=20,
              name="partita -m 128M")
     m = q.expect(r"^partita: error: vm test0: memory: cannot allocate 64 MiB: (\d+) MiB free, "
                  r"but split; the largest 2 MiB-aligned piece is (\d+) MiB\s*$")
     free, largest = int(m.group(1)), int(m.group(2))
     assert free >= 64 > largest, f"{free} MiB free, largest {largest} MiB"
-    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+    q.wait_for(r"^partita: error: vm test0 is not started\s*$")
 
 
 def dtb_with_memreserve(tmp_path, base, size):
@@ -264,11 +258,11 @@ def test_too_little_memory_is_told_apart(boot, tmp_path):
     """All RAM but its top 32 MiB reserved: the line says how little is free
     (not split), and names the VM and its memory."""
     dtb = dtb_with_memreserve(tmp_path, 0x40000000, 0x3e000000)
-    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", guest("mmio")])
+    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", qemu_mod.config("mmio")])
     m = q.expect(r"^partita: error: vm test0: memory: cannot allocate 64 MiB: only (\d+) MiB "
                  r"free\s*$")
     assert 0 < int(m.group(1)) < 64
-    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+    q.wait_for(r"^partita: error: vm test0 is not started\s*$")
 
 
 def test_no_memory_for_stage2_tables_says_memory(boot, tmp_path):
@@ -276,10 +270,10 @@ def test_no_memory_for_stage2_tables_says_memory(boot, tmp_path):
     line says it is memory that lacks, not a VMID (it used to say "no VMID or
     memory left")."""
     dtb = dtb_with_memreserve(tmp_path, 0x40000000, 0x40000000)
-    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", guest("mmio")])
+    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", qemu_mod.config("mmio")])
     q.wait_for(r"^partita: error: vm test0: stage-2 root table: cannot allocate \d+ KiB: only 0 "
                r"KiB free\s*$")
-    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+    q.wait_for(r"^partita: error: vm test0 is not started\s*$")
     assert "VMID" not in q.output
 
 
@@ -288,10 +282,10 @@ def test_no_memory_for_stage2_tables_of_ram(boot, tmp_path):
     needs one more table page, and the line says so (it used to print
     "stage-2 mapping failed (-2)")."""
     dtb = dtb_with_memreserve(tmp_path, 0x40000000, 0x3bffe000)
-    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", guest("mmio")])
+    q = boot(cpu=CPU, smp=2, extra=["-dtb", dtb, "-initrd", qemu_mod.config("mmio")])
     q.wait_for(r"^partita: error: vm test0: memory: stage-2 table: cannot allocate 4 KiB: only "
                r"0 KiB free\s*$")
-    q.wait_for(r"^partita: error: configuration refused: no VM started\s*$")
+    q.wait_for(r"^partita: error: vm test0 is not started\s*$")
 
 
 def late_secondaries(tmp_path):

@@ -28,7 +28,7 @@ RAM_END = 0x80000000
 ERROR = r"^partita: error: .*$"
 READY = r"^partita: ready: .*$"
 EL2_FAULT = r"unexpected \w+ exception from EL2|PANIC"
-GUEST = "psci"  # any test guest serves as an initrd
+GUEST = "psci"  # any test guest's configuration serves as an initrd
 
 
 def shim_elf():
@@ -38,11 +38,9 @@ def shim_elf():
     return path
 
 
-def guest_bin(name=GUEST):
-    path = os.path.join(qemu_mod.build_dir(), "guests", f"{name}.bin")
-    if not os.path.isfile(path):
-        pytest.fail(f"{path} does not exist: build it first (make guests)", pytrace=False)
-    return path
+def guest_bin(name=GUEST, vms=1):
+    """The VM configuration of a test guest (one VM, or two on halves of 2 CPUs)."""
+    return qemu_mod.config(name, vms, 2)
 
 
 def run(*args, stdin=None):
@@ -140,7 +138,7 @@ def test_shim_boots_partita(qemu, tmp_path):
 
 
 def test_shim_boots_a_guest(qemu, tmp_path):
-    """The control with an initrd: the built-in VM is built from it."""
+    """The control with an initrd: the VM of the configuration in it is built."""
     size = os.path.getsize(guest_bin())
     dtb = Dtb(tmp_path).initrd(INITRD_ADDR, INITRD_ADDR + size)
     q = boot_inputs(qemu, dtb.path, initrd=guest_bin(), fail_on=ERROR)
@@ -215,9 +213,9 @@ def test_memory_repeated_bank(qemu, tmp_path):
                             "40000000", "0", "40000000", "0", "40000000")
     dtb.add_source('memory@40000001 { device_type = "memory"; '
                    'reg = <0x0 0x40000000 0x0 0x40000000>; };')
-    size = os.path.getsize(guest_bin())
-    dtb.initrd(INITRD_ADDR, INITRD_ADDR + size).chosen("bootargs", "partita.vms=2")
-    q = boot_inputs(qemu, dtb.path, initrd=guest_bin(), fail_on=ERROR)
+    size = os.path.getsize(guest_bin(vms=2))
+    dtb.initrd(INITRD_ADDR, INITRD_ADDR + size)
+    q = boot_inputs(qemu, dtb.path, initrd=guest_bin(vms=2), fail_on=ERROR)
     q.wait_for(r"^partita: warning: fdt: /memory@40000000: reg\[1\] overlaps memory listed "
                r"before; merged into 0x40000000-0x7fffffff$")
     q.wait_for(r"^partita: warning: fdt: /memory@40000001: reg\[0\] overlaps memory listed "
@@ -285,14 +283,17 @@ def test_initrd_empty(qemu, tmp_path):
 
 def test_uboot_without_initrd(qemu, partita_bin):
     """U-Boot given no initrd still passes "$ramdisk_addr_r:$filesize", $filesize being
-    Partita's own size: that range is not taken for a guest."""
+    Partita's own size, over whatever RAM holds there: that is not a configuration,
+    and is refused as one (one line saying what is expected), with no VM."""
     args = qemu_mod.machine_args("virt,virtualization=on,gic-version=3", "cortex-a57", 2)
     q = qemu(args + ["-bios", qemu_mod.UBOOT, "-kernel", partita_bin], timeout=40,
-             name="U-Boot, then partita, no initrd", fail_on=ERROR)
+             name="U-Boot, then partita, no initrd")
     q.wait_for(r"^Starting kernel")
-    q.wait_for(r"^partita: initrd: 0x[0-9a-f]+-0x[0-9a-f]+ is as long as Partita itself: "
-               r"U-Boot's \$filesize left from loading Partita, with no initrd given; ignored$")
-    q.wait_for(r"^partita: no VM configured: idling$")
+    q.wait_for(r"^partita: error: config: not a Partita configuration: no device-tree magic "
+               r"\(a blob compiled by dtc from a \.dts with compatible \"partita,config\" is "
+               r"expected\)$")
+    q.wait_for(r"^partita: error: config: the initrd at 0x[0-9a-f]+-0x[0-9a-f]+ is refused: "
+               r"no VM started$")
     q.wait_for(READY)
     check(q, not re.search(r"^partita: vm\d", q.output, re.M), "a VM was built")
 

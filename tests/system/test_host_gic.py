@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from test_boot_cpus import (CPU, MMIO_PASSES, expect_clean_exit, expect_verdicts, fdt, guest,
+import qemu as qemu_mod
+from test_boot_cpus import (CPU, MMIO_PASSES, expect_clean_exit, expect_verdicts, fdt,
                             online_cpus, qemu_dtb, ready)
 
 ERROR = r"^partita: error: .*$"
@@ -30,7 +31,7 @@ def test_redistributors_in_a_second_region(boot, tmp_path):
     fdt("fdtput", dtb, gic, "reg", *reg)
     fdt("fdtput", "-t", "u", dtb, gic, "#redistributor-regions", "2")
     q = boot(cpu=CPU, smp=4, timeout=60, fail_on=ERROR,
-             extra=["-dtb", dtb, "-initrd", guest("mmio"), "-append", "partita.vms=2"])
+             extra=["-dtb", dtb, "-initrd", qemu_mod.config("mmio", 2, 4)])
     q.wait_for(r"redistributor region 1: 0x%x " % second)
     cpus, vms = ready(q)
     assert (cpus, vms) == (4, 2), f"ready line says cpus={cpus} vms={vms}, expected 4 and 2"
@@ -45,7 +46,7 @@ def test_unowned_spi_is_disabled(boot, gic):
     what a boot loader might): taken while a guest runs, it is disabled with
     one warning and never seen again, and the guest carries on."""
     q = boot(gic=gic, cpu=CPU, smp=2, timeout=60, fail_on=ERROR,
-             extra=["-initrd", guest("mmio"), "-append", "partita.selftest=spi"])
+             extra=["-initrd", qemu_mod.config("mmio"), "-append", "partita.selftest=spi"])
     q.wait_for(r"^partita: selftest: SPI 34 enabled and pending, routed to cpu0\s*$")
     q.wait_for(r"^partita: warning: cpu0: interrupt 34 has no owner; disabled\s*$")
     out = expect_clean_exit(q)

@@ -39,9 +39,8 @@ def needs_vgic(gic):
 
 VERDICTS = ["gic-regs", "gic-mask", "vtimer", "ptimer", "sgi", "irq-priority", "sgi-storm",
             "rtc-spi", "irq-stray"]
-# Under Partita the VM must own the PL031 RTC (SPI 2) for rtc-spi: the boot
-# word that gives it one goes here when the device table lands.
-RTC_APPEND = ["partita.passthrough=pl031"]
+# Under Partita the VM must own the PL031 RTC (SPI 2) for rtc-spi: the irq
+# guest's configurations pass /pl031@9010000 through to test0 (guests/test/configs.mk).
 
 # The bench budgets under Partita (instructions, -icount shift=0), from issue 7.
 BUDGETS = {"irq-timer": 400, "irq-sgi-self": 400}
@@ -66,11 +65,7 @@ def run_native(qemu, name, gic, smp, cpu="cortex-a57", extra=(), timeout=60):
 
 
 def run_partita(boot, name, gic, smp, cpu="cortex-a57", vms=1, extra=(), timeout=120):
-    args = ["-initrd", image(name, False)]
-    words = [f"partita.vms={vms}"] if vms > 1 else []
-    words += RTC_APPEND
-    if words:
-        args += ["-append", " ".join(words)]
+    args = ["-initrd", qemu_mod.config(name, vms, smp)]
     q = boot(gic=gic, cpu=cpu, smp=smp, extra=args + list(extra), timeout=timeout,
              fail_on=ERROR)
     status = q.wait_exit()

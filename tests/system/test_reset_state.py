@@ -12,7 +12,7 @@ import re
 import pytest
 
 import qemu as qemu_mod
-from test_vcpu import ERROR, expect_pass, guest as guest_path, run_guest
+from test_vcpu import ERROR, expect_pass, run_guest
 
 RESET_STATE = ["reset-state-first-boot", "reset-state-first-cpu-on", "reset-state-cpu-off-on",
                "reset-state-system-reset-vcpu0", "reset-state-system-reset-vcpu1",
@@ -36,7 +36,7 @@ IDREGS = ["idregs-raz", "idregs-exception-levels", "idregs-parange", "idregs-aar
                                              ("max", 3, ",mte=on"), ("max", 2, "")])
 def test_id_registers_tell_the_truth(boot, cpu, gic, machine):
     # A second -M adds properties to the first (here: tag memory, so MTE is there).
-    q = boot(cpu=cpu, gic=gic, smp=1, extra=["-initrd", guest_path("idregs")] +
+    q = boot(cpu=cpu, gic=gic, smp=1, extra=["-initrd", qemu_mod.config("idregs")] +
              (["-M", f"virt,virtualization=on,gic-version={gic}{machine}"] if machine else []),
              timeout=60, fail_on=ERROR)
     if q.wait_exit() != 0:
@@ -54,7 +54,7 @@ def test_id_register_reads_are_quick(qemu, partita_bin):
     """Under -icount shift=0 the guest counts instructions: a trapped ID read
     costs about what the exit path's trapped ACTLR_EL1 read costs."""
     q = qemu(qemu_mod.machine_args(smp=1) + ["-icount", "shift=0", "-kernel", partita_bin,
-                                             "-initrd", guest_path("idregs")], timeout=60)
+                                             "-initrd", qemu_mod.config("idregs")], timeout=60)
     assert q.wait_exit() == 0
     m = re.search(r"^\[test0\] idregs: cost id (\d+) actlr (\d+)$", q.output, re.M)
     assert m, "the guest did not report its costs"

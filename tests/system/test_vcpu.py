@@ -33,9 +33,7 @@ def guest(name):
 def run_guest(boot, name, cpu="cortex-a57", gic=3, smp=4, vms=1, fail_on=ERROR, timeout=60):
     """Boots Partita with the guest image as its VM(s) and waits for QEMU to exit.
     Returns the console output."""
-    extra = ["-initrd", guest(name)]
-    if vms > 1:
-        extra += ["-append", f"partita.vms={vms}"]
+    extra = ["-initrd", qemu_mod.config(name, vms, smp)]
     q = boot(gic=gic, cpu=cpu, smp=smp, extra=extra, timeout=timeout, fail_on=fail_on)
     status = q.wait_exit()
     out = q.output
@@ -150,17 +148,22 @@ def test_a_crashed_vm_leaves_the_other_running(boot):
 
 
 def test_config_refused(boot):
-    """A configuration this machine cannot hold is refused with a clear line."""
-    q = boot(smp=1, extra=["-initrd", guest("psci"), "-append", "partita.vms=2"])
-    q.wait_for(r"^partita: error: vm config: 2 VMs need 2 CPUs, this machine has 1$")
-    q.wait_for(r"^partita: error: configuration refused: no VM started$")
+    """A VM whose CPU this machine lacks is refused with a line naming it and the
+    property, and is not started; the other VM of the configuration is."""
+    q = boot(smp=1, extra=["-initrd", qemu_mod.config("psci", 2, 2)])
+    q.wait_for(r"^partita: error: vm test1: cpus: physical CPU 1 is not in this machine, "
+               r"which has 1 \(0 to 0\)$")
+    q.wait_for(r"^partita: vm0 test0: 1 vCPU on cpu0\.\.0")
+    q.wait_for(r"^partita: error: vm test1 is not started$")
+    q.wait_for(r"^partita: ready: .* vms=1$")
+    assert q.wait_exit() == 0
 
 
 def test_guest_under_uboot(qemu, partita_bin):
     """Chain-loaded by U-Boot (booti, initrd through fw_cfg), Partita runs the
     guest it was handed and powers the machine off when the guest does."""
     q = qemu(qemu_mod.machine_args() + ["-bios", qemu_mod.UBOOT, "-kernel", partita_bin,
-                                        "-initrd", guest("psci")], timeout=60)
+                                        "-initrd", qemu_mod.config("psci")], timeout=60)
     q.wait_for(r"^U-Boot ")
     q.wait_for(r"^partita: ready: .* vms=1$")
     assert q.wait_exit() == 0

@@ -31,10 +31,8 @@ static void test_defaults(void **state)
 
 	(void)state;
 	ba = parse(NULL);
-	assert_int_equal(ba.vms, 1);
 	assert_int_equal(ba.selftest, BOOTARGS_SELFTEST_NONE);
 	ba = parse("console=ttyAMA0 earlycon");
-	assert_int_equal(ba.vms, 1);
 	assert_int_equal(ba.selftest, BOOTARGS_SELFTEST_NONE);
 }
 
@@ -44,20 +42,16 @@ static void test_words(void **state)
 	struct bootargs ba;
 
 	(void)state;
-	ba = parse("partita.vms=2");
-	assert_int_equal(ba.vms, 2);
-	ba = parse("console=ttyAMA0\tpartita.selftest=el2-fault\npartita.vms=1 ");
-	assert_int_equal(ba.vms, 1);
+	ba = parse("partita.selftest=spi");
+	assert_int_equal(ba.selftest, BOOTARGS_SELFTEST_SPI);
+	ba = parse("console=ttyAMA0\tpartita.selftest=el2-fault\nearlycon ");
 	assert_int_equal(ba.selftest, BOOTARGS_SELFTEST_EL2_FAULT);
 	/* The last one wins, as on Linux's command line. */
-	ba = parse("partita.vms=2 partita.vms=1");
-	assert_int_equal(ba.vms, 1);
-	assert_int_equal(ba.passthrough, BOOTARGS_PASSTHROUGH_NONE);
-	ba = parse("partita.passthrough=pl031 console=ttyAMA0");
-	assert_int_equal(ba.passthrough, BOOTARGS_PASSTHROUGH_PL031);
-	/* Only the devices Partita knows how to give away. */
-	ba = parse("partita.passthrough=pl011");
-	assert_int_equal(ba.passthrough, BOOTARGS_PASSTHROUGH_NONE);
+	ba = parse("partita.selftest=spi partita.selftest=el2-fault");
+	assert_int_equal(ba.selftest, BOOTARGS_SELFTEST_EL2_FAULT);
+	/* The VM table's words are gone: VMs come from the configuration. */
+	ba = parse("partita.vms=2 partita.passthrough=pl031");
+	assert_int_equal(ba.selftest, BOOTARGS_SELFTEST_NONE);
 }
 
 /* A word that only contains Partita's is not Partita's (the example). */
@@ -65,14 +59,13 @@ static void test_whole_words_only(void **state)
 {
 	static const char *const not_ours[] = {
 		"guest=partita.selftest=el2-fault",
-		"xpartita.vms=2",
-		"partita.vms=22",
-		"partita.vms=2x",
+		"xpartita.selftest=spi",
+		"partita.selftest=spix",
 		"partita.selftest=el2-fault2",
 		"partita.selftest=el2",
-		"init=\"/bin/sh partita.vms=2 -x\"",
-		"partita.vms",
-		"partita.vmsx=2",
+		"init=\"/bin/sh partita.selftest=spi -x\"",
+		"partita.selftest",
+		"partita.selftestx=spi",
 	};
 	unsigned int i;
 
@@ -80,7 +73,7 @@ static void test_whole_words_only(void **state)
 	for (i = 0; i < sizeof(not_ours) / sizeof(not_ours[0]); i++) {
 		struct bootargs ba = parse(not_ours[i]);
 
-		if (ba.vms != 1 || ba.selftest != BOOTARGS_SELFTEST_NONE)
+		if (ba.selftest != BOOTARGS_SELFTEST_NONE)
 			fail_msg("\"%s\" was taken as a Partita word", not_ours[i]);
 	}
 }
@@ -90,32 +83,31 @@ static void test_unknown_word_warned(void **state)
 {
 	(void)state;
 	log_capture_reset();
-	assert_int_equal(bootargs_warn("console=ttyAMA0 partita.vm=2 partita.vms=2"), 1);
+	assert_int_equal(bootargs_warn("console=ttyAMA0 partita.vms=2 partita.selftest=spi"), 1);
 	assert_int_equal(log_capture_count(LOG_WARN), 1);
-	if (!log_capture_has(LOG_WARN, "\"partita.vm=2\"", "not a Partita word", "partita.vms=1|2",
-			     "partita.selftest=el2-fault", NULL)) {
+	if (!log_capture_has(LOG_WARN, "\"partita.vms=2\"", "not a Partita word",
+			     "Partita knows partita.selftest=el2-fault|spi", NULL)) {
 		log_capture_dump();
 		fail_msg("no line naming the unknown word and the known ones");
 	}
 }
 
-/* A value out of range (partita.vms=3) gets one line saying what is accepted. */
+/* A value out of range (partita.selftest=oops) gets one line saying what is accepted. */
 static void test_bad_value_warned(void **state)
 {
 	(void)state;
 	log_capture_reset();
-	assert_int_equal(bootargs_warn("partita.vms=3 partita.selftest=oops partita.vms"), 3);
-	assert_int_equal(log_capture_count(LOG_WARN), 3);
-	if (!log_capture_has(LOG_WARN, "\"partita.vms=3\"", "out of range", "partita.vms=1|2",
-			     "ignored", NULL) ||
-	    !log_capture_has(LOG_WARN, "\"partita.selftest=oops\"", "partita.selftest=el2-fault",
-			     NULL) ||
-	    !log_capture_has(LOG_WARN, "\"partita.vms\"", "no value", NULL)) {
+	assert_int_equal(bootargs_warn("partita.selftest=oops partita.selftest"), 2);
+	assert_int_equal(log_capture_count(LOG_WARN), 2);
+	if (!log_capture_has(LOG_WARN, "\"partita.selftest=oops\"", "out of range",
+			     "partita.selftest=el2-fault|spi", "ignored", NULL) ||
+	    !log_capture_has(LOG_WARN, "\"partita.selftest\"", "no value", NULL)) {
 		log_capture_dump();
 		fail_msg("expected one line per bad value, saying what is accepted");
 	}
 	/* And the bad ones change nothing. */
-	assert_int_equal(parse("partita.vms=2 partita.vms=3").vms, 2);
+	assert_int_equal(parse("partita.selftest=spi partita.selftest=3").selftest,
+			 BOOTARGS_SELFTEST_SPI);
 }
 
 /* Valid words, and words that only look like Partita's, are not warned about. */
@@ -123,7 +115,7 @@ static void test_good_words_not_warned(void **state)
 {
 	(void)state;
 	log_capture_reset();
-	assert_int_equal(bootargs_warn("partita.vms=2 partita.selftest=el2-fault "
+	assert_int_equal(bootargs_warn("partita.selftest=spi partita.selftest=el2-fault "
 				       "guest=partita.selftest=x init=\"partita.x\""),
 			 0);
 	assert_int_equal(log_capture_count(LOG_WARN), 0);

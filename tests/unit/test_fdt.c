@@ -438,6 +438,31 @@ static void test_corrupt_header(void **state)
 	EXPECT_REFUSED(discover_blob(blob, n), "device tree");
 }
 
+/*
+ * Found by make fuzz (fuzz_fdt): a version 14 blob made Debian's libfdt
+ * 1.6.1 fdt_check_full() follow a NULL pointer. It is refused by version
+ * first, as is a sound tree whose header says version 15.
+ */
+static void test_old_version(void **state)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fdt-version14-check-full.dtb", CRASH_DIR);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	EXPECT_REFUSED(discover_blob(blob, n),
+		       "has version 14; Partita reads version 16 and later");
+	n = load_dtb("virt-gicv3");
+	fdt_set_version(blob, 15);
+	fdt_set_last_comp_version(blob, 15);
+	EXPECT_REFUSED(discover_blob(blob, n), "has version 15");
+}
+
 /* More CPUs than Partita tracks: the extra ones are left off with a warning, not a failure. */
 static void test_extra_cpus_warned(void **state)
 {
@@ -948,6 +973,7 @@ int main(void)
 		cmocka_unit_test(test_bad_magic),
 		cmocka_unit_test(test_corrupt_structure),
 		cmocka_unit_test(test_corrupt_header),
+		cmocka_unit_test(test_old_version),
 		cmocka_unit_test(test_extra_cpus_warned),
 		cmocka_unit_test(test_mem_total),
 		cmocka_unit_test(test_cpu_index),

@@ -124,6 +124,30 @@ static void test_add_trims_to_pages(void **state)
 }
 
 /* palloc_reset forgets all free memory. */
+/* palloc_claim takes exactly the range asked for, and only when every page of it is free. */
+static void test_claim(void **state)
+{
+	(void)state;
+	palloc_reset();
+	add(0x40000000, 0x1000000);
+	exclude(0x40400000, 0x1000);
+	assert_true(palloc_claim(pa_init(0x40800000), 0x200000));
+	assert_int_equal(palloc_free_bytes(), 0x1000000 - 0x1000 - 0x200000);
+	/* Taken already, or straddling a page that is not free, or outside. */
+	assert_false(palloc_claim(pa_init(0x40800000), 0x1000));
+	assert_false(palloc_claim(pa_init(0x40300000), 0x200000));
+	assert_false(palloc_claim(pa_init(0x40f00000), 0x200000));
+	assert_false(palloc_claim(pa_init(0x3ff00000), 0x200000));
+	/* Not page-aligned, empty, or wrapping. */
+	assert_false(palloc_claim(pa_init(0x40000800), 0x1000));
+	assert_false(palloc_claim(pa_init(0x40000000), 0));
+	assert_false(palloc_claim(pa_init(~0xfffUL), 0x2000));
+	assert_int_equal(palloc_free_bytes(), 0x1000000 - 0x1000 - 0x200000);
+	/* The first byte and the last of a free range are free. */
+	assert_true(palloc_claim(pa_init(0x40000000), 0x1000));
+	assert_true(palloc_claim(pa_init(0x40fff000), 0x1000));
+}
+
 static void test_reset(void **state)
 {
 	(void)state;
@@ -515,6 +539,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_add_trims_to_pages, reset),
 		cmocka_unit_test_setup(test_reset, reset),
+		cmocka_unit_test_setup(test_claim, reset),
 		cmocka_unit_test_setup(test_exclude_inside, reset),
 		cmocka_unit_test_setup(test_exclude_at_edges, reset),
 		cmocka_unit_test_setup(test_exclude_whole_bank, reset),

@@ -45,6 +45,9 @@ UNIT_TESTS += vgic_gich
 UNIT_SRCS_vgic_gich := vcpu/vgic/gich.c vcpu/vgic/lr_format.c
 UNIT_TESTS += vgic_fast
 UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += config
+UNIT_SRCS_config := core/config.c core/config_machine.c platform/fdt.c platform/layout.c \
+	lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
@@ -61,8 +64,23 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 
 # The FDT tests read the blobs dtc made from tests/unit/dts, found by an
 # absolute path so the binary runs from any directory.
-$(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
+$(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"' \
+	-DCRASH_DIR='"$(abspath $(UNIT_DIR)/crashes)"'
 $(UNIT_OUT)/test_fdt: $(UNIT_DTBS)
+# The configuration tests compile their .dts sources with dtc as they run;
+# these are the images those embed with /incbin/: an arm64 Image header
+# (image_size 64 KiB), one whose image_size fills 66 MiB up to the DTB, a raw image and an
+# initrd.
+UNIT_CONFIG_INPUTS := $(UNIT_OUT)/config-inputs
+$(UNIT_OUT)/obj/$(UNIT_DIR)/test_config.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"' \
+	-DCONFIG_INPUT_DIR='"$(abspath $(UNIT_CONFIG_INPUTS))"' -Iplatform/$(BOARD) \
+	-DCRASH_DIR='"$(abspath $(UNIT_DIR)/crashes)"'
+$(UNIT_OUT)/test_config: $(UNIT_DTBS) $(UNIT_CONFIG_INPUTS)/image.bin
+$(UNIT_CONFIG_INPUTS)/image.bin: tests/unit/config_inputs.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $(dir $@)"
+	$(Q)python3 $< $(dir $@)
+
 # Discovery refuses memory over the board's devices, which board.h places.
 $(UNIT_OUT)/obj/platform/fdt.o: HOST_CFLAGS += -Iplatform/$(BOARD)
 
