@@ -19,6 +19,7 @@
 #include "mm/hyp_mmu.h"
 #include "mm/palloc.h"
 #include "platform/console.h"
+#include "vcpu/vuart.h"
 #include "platform/gic.h"
 #include "vcpu/context.h"
 #include "vcpu/hvc.h"
@@ -435,6 +436,7 @@ static void core_main_on_cpu_stack(void *arg)
 	hvc_probe_firmware();
 	online = smp_start(&plat, boot_cpu);
 	build_vms();
+	vuart_start();
 	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB vms=%u", online, plat.gic.version,
 		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()), vm_count());
 	selftest_el2_fault();
