@@ -45,6 +45,10 @@ UNIT_TESTS += vgic_gich
 UNIT_SRCS_vgic_gich := vcpu/vgic/gich.c vcpu/vgic/lr_format.c
 UNIT_TESTS += vgic_fast
 UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vpl011
+UNIT_SRCS_vpl011 := vcpu/vpl011.c
+UNIT_TESTS += conbuf
+UNIT_SRCS_conbuf := platform/conbuf.c
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))

@@ -1,0 +1,102 @@
+"""The emulated PL011 (vcpu/vpl011.c, vcpu/vuart.c) driven by a bare-metal
+guest (guests/test/vuart.c) and by characters this test types into QEMU's
+serial port, which is the physical UART Partita owns.
+
+The guest checks the ID registers Linux's AMBA bus probes, reset values,
+UARTDR output, the receive interrupt (INTID 33 through the vGIC), polled
+input with the flags and raw interrupt status, and an overrun. This test
+checks that its output arrives behind its VM's tag, that a prompt without a
+newline shows before anything is typed, and that what was typed reached the
+guest, under GICv3 and GICv2.
+"""
+
+import os
+import re
+import subprocess
+import time
+
+import pytest
+
+import qemu as qemu_mod
+import test_vcpu as tv
+
+
+class TypedQemu(qemu_mod.Qemu):
+    """A Qemu whose serial input is a pipe this test writes to (the shared
+    harness gives QEMU no input)."""
+
+    def start(self):
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     preexec_fn=qemu_mod._die_with_parent,  # pylint: disable=protected-access
+                                     close_fds=True)
+        qemu_mod._live.add(self)  # pylint: disable=protected-access
+        self.deadline = time.monotonic() + self.timeout
+        os.set_blocking(self.proc.stdout.fileno(), False)
+        self._sel = qemu_mod.selectors.DefaultSelector()
+        self._sel.register(self.proc.stdout, qemu_mod.selectors.EVENT_READ)
+        return self
+
+    def type(self, text):
+        """Types text on the serial port, one character at a time (a person's pace)."""
+        for ch in text.encode():
+            self.proc.stdin.write(bytes([ch]))
+            self.proc.stdin.flush()
+            time.sleep(0.02)
+
+    def wait_raw(self, text, timeout):
+        """Waits until text appears in the output, a whole line or not (a prompt)."""
+        until = min(self.deadline, time.monotonic() + timeout)
+        while text not in self.output:
+            if time.monotonic() >= until or not self._read(until):
+                self.fail(f"no {text!r} in the output")
+        return self.output
+
+
+@pytest.fixture
+def typed_boot(request, partita_bin):
+    """Factory: boot Partita with the vuart guest and a serial input pipe."""
+    started = []
+    request.node.partita_qemus = started
+
+    def start(gic):
+        machine = f"virt,virtualization=on,gic-version={gic}"
+        args = qemu_mod.machine_args(machine, "cortex-a57", 1) + [
+            "-kernel", partita_bin, "-initrd", tv.guest("vuart")]
+        q = TypedQemu(args, timeout=90, name=f"partita on {machine}", fail_on=tv.ERROR)
+        test = re.sub(r"[^\w.=-]+", "_", request.node.nodeid.split("::", 1)[-1])
+        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"{test}.log")
+        started.append(q)
+        return q.start()
+
+    try:
+        yield start
+    finally:
+        for q in started:
+            q.kill()
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_vuart_output_input_and_interrupt(typed_boot, gic):
+    q = typed_boot(gic)
+    q.wait_for(r"^partita: console: input goes to vm test0; the UART's interrupt, INTID 33, "
+               r"is taken on cpu0$")
+    q.wait_for(r"^\[test0\] vuart: hello through UARTDR$")
+    q.wait_for(r"^\[test0\] vuart: type a line$")
+    # The prompt shows though its line has not ended.
+    q.wait_raw("[test0] vuart> ", 30)
+    q.type("ping\r")
+    q.wait_for(r"^\[test0\] vuart> ping$")
+    q.wait_for(r"^\[test0\] vuart: got 5 characters in \d+ interrupts$")
+    q.wait_for(r"^\[test0\] vuart: type 4 more$")
+    q.type("wxyz")
+    q.wait_for(r"^\[test0\] vuart: type 2 more$")
+    time.sleep(0.2)
+    q.proc.stdin.write(b"12")
+    q.proc.stdin.flush()
+    status = q.wait_exit()
+    out = q.output
+    if status != 0:
+        q.fail(f"QEMU exited with status {status}, not 0")
+    tv.expect_pass(q, out, ["vuart-id", "vuart-reset", "vuart-tx", "vuart-rx-irq",
+                            "vuart-rx-poll", "vuart-overrun"])
