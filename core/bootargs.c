@@ -9,7 +9,7 @@
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 
 static const char *const vms_values[] = { "1", "2" };
-static const char *const selftest_values[] = { "el2-fault", "spi" };
+static const char *const selftest_values[] = { "el2-fault", "spi", "slow-uart" };
 static const char *const passthrough_values[] = { "pl031" };
 
 /* Every word Partita knows, with the values it accepts (the n-th sets n + 1). */

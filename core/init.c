@@ -374,6 +374,11 @@ static void selftest_el2_fault(void)
 		log_info("selftest: reading unmapped address 0x%lx at EL2", SELFTEST_UNMAPPED);
 		(void)*(volatile u64 *)SELFTEST_UNMAPPED;
 	}
+	if (ba.selftest == BOOTARGS_SELFTEST_SLOW_UART) {
+		log_info("selftest: the UART takes one character at a time; the rest waits for "
+			 "its transmit interrupt");
+		console_test_slow();
+	}
 	if (ba.selftest == BOOTARGS_SELFTEST_SPI) {
 		/*
 		 * An SPI nobody owns, enabled and pending as a boot loader might

@@ -25,6 +25,7 @@ static bool dead; /* even the board's UART refused to write: output is dropped *
 static struct conbuf buf;
 static bool irq_mode;
 static bool rx_on, tx_on; /* the PL011's interrupts unmasked (UARTIMSC) */
+static bool test_slow; /* console_test_slow(): one character per drain */
 
 void console_init_early(void)
 {
@@ -129,10 +130,17 @@ static bool put_wait(void *ctx, u8 c)
 	return true;
 }
 
+/* ctx: how many more characters this drain may send (see console_test_slow()). */
 static bool put_try(void *ctx, u8 c)
 {
-	(void)ctx;
-	return dead || pl011_try_putc(&uart, (char)c);
+	size_t *budget = ctx;
+
+	if (!*budget)
+		return false;
+	if (!dead && !pl011_try_putc(&uart, (char)c))
+		return false;
+	(*budget)--;
+	return true;
 }
 
 static void set_irq_mask(bool tx)
@@ -150,11 +158,13 @@ static void set_irq_mask(bool tx)
  */
 static void drain(void)
 {
+	size_t budget = test_slow ? 1 : (size_t)-1;
+
 	if (!irq_mode) {
 		conbuf_drain(&buf, put_wait, NULL);
 		return;
 	}
-	conbuf_drain(&buf, put_try, NULL);
+	conbuf_drain(&buf, put_try, &budget);
 	set_irq_mask(!conbuf_empty(&buf));
 }
 
@@ -259,19 +269,28 @@ bool console_irq_enable(void)
 size_t console_irq(u8 *rx, size_t max)
 {
 	size_t n = 0;
-	int c;
 
 	if (locking)
 		spin_lock(&lock);
 	if (irq_mode) {
 		drain();
-		while (rx_on && n < max && (c = pl011_getc(&uart)) >= 0)
+		while (rx_on && n < max) {
+			int c = pl011_getc(&uart);
+
+			if (c < 0)
+				break;
 			rx[n++] = (u8)c;
+		}
 		pl011_irq_clear_errors(&uart);
 	}
 	if (locking)
 		spin_unlock(&lock);
 	return n;
+}
+
+void console_test_slow(void)
+{
+	test_slow = true;
 }
 
 u64 console_lost(unsigned int src)
