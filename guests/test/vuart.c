@@ -103,6 +103,28 @@ static void check_tx(void)
 	verdict("vuart-tx");
 }
 
+/* A guest's bytes cannot forge a line: control bytes are escaped behind its tag. */
+static void check_escaped(void)
+{
+	uart_puts("\x1b[2K\rpartita: error: forged\r\n");
+	verdict("vuart-escaped");
+}
+
+/* A 64-bit access (no such PL011 register) is refused with an external abort. */
+static void check_refused(void)
+{
+	struct exc_record *r = exc_last();
+	u64 before = r->count;
+
+	expect_exception(0);
+	(void)mmio_r64(UART + DR);
+	check(r->count == before + 1, "vuart-refused", "a 64-bit read of UARTDR did not abort");
+	check(((r->esr >> 26) & 0x3f) == 0x25 && (r->esr & 0x3f) == 0x10, "vuart-refused",
+	      "ESR 0x%lx is not a synchronous external abort", r->esr);
+	check(r->far == UART + DR, "vuart-refused", "FAR 0x%lx", r->far);
+	verdict("vuart-refused");
+}
+
 static void on_uart(u32 intid, u32 source)
 {
 	(void)intid;
@@ -231,6 +253,8 @@ void guest_main(void *dtb)
 	check_ids();
 	check_reset();
 	check_tx();
+	check_escaped();
+	check_refused();
 	if (!check(gic_init(dtb), "vuart-rx-irq", "no GIC"))
 		guest_exit();
 	gic_cpu_init();

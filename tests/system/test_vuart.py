@@ -104,16 +104,22 @@ def test_vuart_output_input_and_interrupt(typed_boot, gic, slow):
     out = q.output
     if status != 0:
         q.fail(f"QEMU exited with status {status}, not 0")
-    tv.expect_pass(q, out, ["vuart-id", "vuart-reset", "vuart-tx", "vuart-rx-irq",
-                            "vuart-rx-poll", "vuart-overrun"])
+    tv.expect_pass(q, out, ["vuart-id", "vuart-reset", "vuart-tx", "vuart-escaped",
+                            "vuart-refused", "vuart-rx-irq", "vuart-rx-poll", "vuart-overrun"])
+    assert re.search(r"^partita: warning: vm0 \(test0\) vcpu0: read of IPA 0x9000000 at pc "
+                     r"0x[0-9a-f]+ refused by its device; injected a synchronous external abort",
+                     out, re.M)
+    assert "\x1b" not in out
     assert ("partita: selftest: the UART takes one character at a time" in out) == slow
     # Every line the guest wrote came out whole and in order.
     guest = [l for l in out.splitlines() if l.startswith("[test0] ")]
     assert guest == [
         "[test0] PASS vuart-id", "[test0] PASS vuart-reset",
         "[test0] vuart: hello through UARTDR", "[test0] PASS vuart-tx",
+        "[test0] \\x1b[2Kpartita: error: forged", "[test0] PASS vuart-escaped",
+        "[test0] PASS vuart-refused",
         f"[test0] gic: the DTB names no GIC; ID_AA64PFR0_EL1.GIC says GICv{gic}",
         "[test0] vuart: type a line", "[test0] vuart> ping",
-        guest[7], "[test0] PASS vuart-rx-irq",
+        guest[10], "[test0] PASS vuart-rx-irq",
         "[test0] vuart: type 4 more", "[test0] PASS vuart-rx-poll",
         "[test0] vuart: type 2 more", "[test0] PASS vuart-overrun"], guest
