@@ -224,7 +224,8 @@ def test_unknown_and_out_of_range_words_are_warned(boot):
     q.wait_for(r'^partita: warning: bootargs: "partita.vms=3": value out of range; it takes '
                r"partita.vms=1\|2, and is ignored\s*$")
     q.wait_for(r'^partita: warning: bootargs: "partita.colour=blue" is not a Partita word and '
-               r"is ignored; Partita knows partita.vms=1\|2, partita.selftest=el2-fault\|spi, "
+               r"is ignored; Partita knows partita.vms=1\|2, "
+               r"partita.selftest=el2-fault\|spi\|slow-uart, "
                r"partita.passthrough=pl031\s*$")
     _, vms = ready(q)
     assert vms == 1
