@@ -6,6 +6,8 @@
  * system test, tests/system/test_vuart.py): taken by its receive interrupt
  * with the FIFO on, polled with the interrupts masked (flags and raw
  * interrupt status checked on the way), and an overrun with the FIFO off.
+ * Run as a second VM (partita.vms=2), it has no focus: it checks that
+ * nothing typed reaches its UART while the first VM gets its line.
  */
 #include "gic.h"
 
@@ -40,6 +42,7 @@
 #define RSR_OE (1U << 3)
 
 #define WAIT_MS 20000 /* for the test to type: generous, QEMU may be slow */
+#define NO_FOCUS_MS 8000 /* how long the second VM watches for input that must not come */
 
 static u64 freq;
 static volatile u32 irqs;
@@ -247,6 +250,25 @@ static void check_overrun(void)
 	verdict("vuart-overrun");
 }
 
+/* The second VM: its output is its own, and no input reaches it (the first VM has the focus). */
+static void check_no_focus(void)
+{
+	u64 end = counter() + ms(NO_FOCUS_MS);
+	u32 got = 0;
+
+	wr(LCR_H, LCR_H_FEN | LCR_H_WLEN8);
+	uart_puts("vuart: watching my input\n");
+	while (counter() < end) {
+		if (!(rd(FR) & FR_RXFE)) {
+			(void)rd(DR);
+			got++;
+		}
+		delay_ticks(ms(1));
+	}
+	check(got == 0, "vuart-no-focus", "%u characters reached the VM without focus", got);
+	verdict("vuart-no-focus");
+}
+
 void guest_main(void *dtb)
 {
 	freq = timer_freq();
@@ -255,6 +277,10 @@ void guest_main(void *dtb)
 	check_tx();
 	check_escaped();
 	check_refused();
+	if (hvc(HC_VM_INFO, 0, 0, 0).a1 != 0) {
+		check_no_focus();
+		guest_exit();
+	}
 	if (!check(gic_init(dtb), "vuart-rx-irq", "no GIC"))
 		guest_exit();
 	gic_cpu_init();

@@ -59,9 +59,9 @@ def typed_boot(request, partita_bin):
     started = []
     request.node.partita_qemus = started
 
-    def start(gic, append=None):
+    def start(gic, append=None, smp=1):
         machine = f"virt,virtualization=on,gic-version={gic}"
-        args = qemu_mod.machine_args(machine, "cortex-a57", 1) + [
+        args = qemu_mod.machine_args(machine, "cortex-a57", smp) + [
             "-kernel", partita_bin, "-initrd", tv.guest("vuart")]
         if append:
             args += ["-append", append]
@@ -123,3 +123,32 @@ def test_vuart_output_input_and_interrupt(typed_boot, gic, slow):
         guest[10], "[test0] PASS vuart-rx-irq",
         "[test0] vuart: type 4 more", "[test0] PASS vuart-rx-poll",
         "[test0] vuart: type 2 more", "[test0] PASS vuart-overrun"], guest
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_vuart_two_vms_input_to_the_focus(typed_boot, gic):
+    """Two VMs, each with its emulated PL011: each one's output comes out
+    behind its own tag, and what is typed goes to the first VM only."""
+    q = typed_boot(gic, "partita.vms=2", smp=2)
+    q.wait_for(r"^partita: console: input goes to vm test0; the UART's interrupt, INTID 33, "
+               r"is taken on cpu0$")
+    q.wait_raw("[test1] vuart: watching my input\n", 30)
+    q.wait_raw("[test0] vuart> ", 30)
+    q.type("ping\r")
+    q.wait_for(r"^\[test0\] vuart> ping$")
+    q.wait_for(r"^\[test0\] vuart: type 4 more$")
+    q.type("wxyz")
+    q.wait_for(r"^\[test0\] vuart: type 2 more$")
+    time.sleep(0.2)
+    q.proc.stdin.write(b"12")
+    q.proc.stdin.flush()
+    status = q.wait_exit()
+    out = q.output
+    if status != 0:
+        q.fail(f"QEMU exited with status {status}, not 0")
+    for vm in ["test0", "test1"]:
+        assert f"[{vm}] vuart: hello through UARTDR\n" in out
+        assert f"[{vm}] PASS vuart-id\n" in out
+    assert "[test1] PASS vuart-no-focus\n" in out
+    assert "[test0] PASS vuart-overrun\n" in out
+    assert not re.search(r"^\[test\d\] FAIL", out, re.M)
