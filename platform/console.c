@@ -2,9 +2,9 @@
 
 #include "arch/spinlock.h"
 #include "lib/fmt.h"
-#include "platform/conbuf.h"
 #include "lib/log.h"
 #include "board.h"
+#include "platform/conbuf.h"
 #include "platform/uart.h"
 
 static struct plat_uart uart = {
