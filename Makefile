@@ -84,7 +84,7 @@ $(BUILD)/include/asm-offsets.h: core/asm-offsets.c $(wildcard core/*.h vcpu/*.h 
 # Code that runs before the MMU is on sees only Device memory, where an
 # unaligned access faults: the compiler must not make any.
 MMU_OFF_SRCS := boot/boot.c core/panic.c lib/fmt.c lib/log.c lib/string.c mm/hyp_mmu.c \
-	mm/pgtable.c platform/console.c platform/pl011.c platform/ns16550.c
+	mm/pgtable.c platform/console.c platform/conbuf.c platform/pl011.c platform/ns16550.c
 $(MMU_OFF_SRCS:%.c=$(BUILD)/obj/%.o): EXTRA_CFLAGS := -mstrict-align
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/include/asm-offsets.h

@@ -20,6 +20,7 @@
 #include "mm/hyp_mmu.h"
 #include "mm/palloc.h"
 #include "platform/console.h"
+#include "vcpu/vuart.h"
 #include "platform/gic.h"
 #include "vcpu/context.h"
 #include "vcpu/hvc.h"
@@ -377,6 +378,11 @@ static void selftest_el2_fault(void)
 		log_info("selftest: reading unmapped address 0x%lx at EL2", SELFTEST_UNMAPPED);
 		(void)*(volatile u64 *)SELFTEST_UNMAPPED;
 	}
+	if (ba.selftest == BOOTARGS_SELFTEST_SLOW_UART) {
+		log_info("selftest: the UART takes one character at a time; the rest waits for "
+			 "its transmit interrupt");
+		console_test_slow();
+	}
 	if (ba.selftest == BOOTARGS_SELFTEST_SPI) {
 		/*
 		 * An SPI nobody owns, enabled and pending as a boot loader might
@@ -421,6 +427,7 @@ static void core_main_on_cpu_stack(void *arg)
 	online = smp_start(&plat, boot_cpu);
 	warn_bootargs();
 	build_vms();
+	vuart_start();
 	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB vms=%u", online, plat.gic.version,
 		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()), vm_count());
 	selftest_el2_fault();

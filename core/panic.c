@@ -34,6 +34,8 @@ void panic(const char *fmt, ...)
 	fmt_vformat(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	log_err("PANIC on cpu%d: %s", cpu_id(), msg);
+	/* In interrupt mode the line may still wait for the UART: nobody else may send it. */
+	console_flush();
 	cpu_park();
 }
 
@@ -132,6 +134,7 @@ void hyp_exception(struct hyp_frame *f, unsigned int kind, unsigned int vector)
 			f->x[i + 1], i + 2, f->x[i + 2]);
 	log_err("  x30 0x%016lx", f->x[30]);
 	log_err("cpu%d stopped", cpu_id());
+	console_flush();
 	cpu_park();
 }
 

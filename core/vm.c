@@ -11,11 +11,13 @@
 #include "lib/log.h"
 #include "mm/palloc.h"
 #include "mm/stage2.h"
+#include "platform/console.h"
 #include "platform/psci_fw.h"
 #include "vcpu/context.h"
 #include "vcpu/exit.h"
 #include "vcpu/irq.h"
 #include "vcpu/testdev.h"
+#include "vcpu/vuart.h"
 #include "vcpu/vgic/glue.h"
 
 #define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 of an arm64 Image */
@@ -256,6 +258,24 @@ static int passthrough(struct vm *vm, const struct vm_config *cfg)
 	return err;
 }
 
+/*
+ * Gives vm its emulated PL011 where the host's console UART is, with the
+ * same interrupt: the guest DTB names that node (core/guest_fdt.c).
+ */
+static int emulated_console(struct vm *vm)
+{
+	const struct plat_uart *u = console_uart();
+	int err = vuart_attach(vm, u->reg.base, u->intid);
+
+	if (err)
+		log_err("vm %s: cannot attach its emulated PL011 at IPA 0x%lx (INTID %u): %s",
+			vm->name, u->reg.base, u->intid,
+			err == -E_EXIST	  ? "another emulated device is there"
+			: err == -E_INVAL ? "its virtual GIC has no such SPI"
+					  : "no emulated-device slot left");
+	return err;
+}
+
 int vm_create(unsigned int id, const struct vm_config *cfg)
 {
 	struct vm *vm = &vms[id];
@@ -295,6 +315,8 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 		percpu[v->pcpu].vcpu = v;
 	}
 	err = vgic_vm_init(vm);
+	if (!err && cfg->console == VM_CONSOLE_EMULATED)
+		err = emulated_console(vm);
 	if (!err)
 		err = passthrough(vm, cfg);
 	if (err) {

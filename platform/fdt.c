@@ -640,6 +640,20 @@ static int stdout_node(const void *fdt, char *path, size_t size)
 	return node < 0 ? -E_INVAL : node;
 }
 
+/*
+ * The console UART's interrupt, if its first interrupts triple (GIC binding)
+ * is an SPI, or 0: without one the console just polls (platform/console.c).
+ */
+static u32 uart_spi(const void *fdt, int node)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, "interrupts", &len);
+
+	if (!v || len < 12 || fdt32_to_cpu(v[0]) != 0 || fdt32_to_cpu(v[1]) >= 988)
+		return 0;
+	return 32 + fdt32_to_cpu(v[1]);
+}
+
 static void discover_uart(const void *fdt, struct platform *p)
 {
 	int node = stdout_node(fdt, p->uart.path, sizeof(p->uart.path));
@@ -679,7 +693,9 @@ static void discover_uart(const void *fdt, struct platform *p)
 	if (reg_at(fdt, node, 0, &p->uart.reg)) {
 		log_warn("fdt: %s: no usable reg; keeping the built-in console", p->uart.path);
 		p->uart.kind = UART_NONE;
+		return;
 	}
+	p->uart.intid = uart_spi(fdt, node);
 }
 
 static int discover_initrd(const void *fdt, struct platform *p)

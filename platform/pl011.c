@@ -7,6 +7,12 @@
 #define UARTFR 0x18
 #define UARTFR_RXFE BIT(4)
 #define UARTFR_TXFF BIT(5)
+#define UARTIMSC 0x38
+#define UARTICR 0x44
+#define UART_RXI BIT(4)
+#define UART_TXI BIT(5)
+#define UART_RTI BIT(6)
+#define UART_ERROR_INTS (0xfU << 7) /* framing, parity, break, overrun */
 /* UARTPeriphID0-3 then UARTPCellID0-3, one byte in each word (PL011 TRM 3.3). */
 #define UARTPERIPHID0 0xfe0
 #define PL011_REGION_SIZE 0x1000
@@ -22,6 +28,31 @@ bool pl011_putc(const struct plat_uart *u, char c)
 	}
 	mmio_write32(u->reg.base + UARTDR, (u8)c);
 	return true;
+}
+
+bool pl011_try_putc(const struct plat_uart *u, char c)
+{
+	if (mmio_read32(u->reg.base + UARTFR) & UARTFR_TXFF)
+		return false;
+	mmio_write32(u->reg.base + UARTDR, (u8)c);
+	return true;
+}
+
+void pl011_irq_mask(const struct plat_uart *u, bool rx, bool tx)
+{
+	u32 imsc = 0;
+
+	/* The receive timeout too: below the FIFO's trigger level only it says a key was typed. */
+	if (rx)
+		imsc |= UART_RXI | UART_RTI;
+	if (tx)
+		imsc |= UART_TXI;
+	mmio_write32(u->reg.base + UARTIMSC, imsc);
+}
+
+void pl011_irq_clear_errors(const struct plat_uart *u)
+{
+	mmio_write32(u->reg.base + UARTICR, UART_ERROR_INTS);
 }
 
 /*

@@ -54,6 +54,7 @@ struct plat_uart {
 	struct plat_range reg;
 	u32 reg_shift; /* ns16550: register stride is 1 << reg_shift */
 	u32 reg_io_width; /* ns16550: 1 or 4 byte accesses */
+	u32 intid; /* its interrupt, an SPI's INTID (32 and up), or 0 if the FDT gives none */
 	char path[PLAT_PATH_MAX];
 };
 

@@ -1,6 +1,7 @@
 #include "platform/psci_fw.h"
 
 #include "arch/smccc.h"
+#include "platform/console.h"
 
 /* At EL2 the only firmware below is EL3, reached by SMC; HVC would trap to Partita itself. */
 static s64 call(u64 fid, u64 a1, u64 a2, u64 a3)
@@ -16,6 +17,8 @@ s64 psci_fw_cpu_on(u64 mpidr, paddr_t entry, u64 ctx)
 
 void psci_fw_system_off(void)
 {
+	/* The last lines may still wait for the UART's transmit interrupt. */
+	console_flush();
 	call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
 }
 

@@ -57,6 +57,22 @@ static inline bool uart_waited_too_long(struct uart_wait *w)
  */
 bool pl011_putc(const struct plat_uart *u, char c);
 
+/**
+ * Sends c if the PL011's transmit FIFO has room, without waiting: returns
+ * false (c not sent) when it is full.
+ */
+bool pl011_try_putc(const struct plat_uart *u, char c);
+
+/**
+ * Sets which of the PL011's interrupts reach its line (UARTIMSC): rx, the
+ * receive and receive-timeout interrupts; tx, the transmit interrupt (the
+ * FIFO fell to its trigger level). Every other source is masked.
+ */
+void pl011_irq_mask(const struct plat_uart *u, bool rx, bool tx);
+
+/** Clears the PL011's error interrupts (framing, parity, break, overrun). */
+void pl011_irq_clear_errors(const struct plat_uart *u);
+
 /** Returns the next byte a PL011 received, or -1 when none is waiting. */
 int pl011_getc(const struct plat_uart *u);
 

@@ -6,61 +6,15 @@
 #include "vcpu/hypercall.h"
 
 #include "arch/cache.h"
-#include "lib/fmt.h"
-#include "platform/console.h"
-#include "vcpu/serror.h"
 #include "vcpu/hvc.h"
 #include "vcpu/smccc.h"
+#include "vcpu/vconsole.h"
 
 /* The UID Partita answers CALL_UID with, as SMCCC's four 32-bit words. */
 static const u32 partita_uid[4] = { 0x8c0e2b51, 0x4f276a3d, 0xa2504e9e, 0xf6b3c7d1 };
 
-/* Sends the gathered line, behind its VM's tag: "[name] ". */
-static void console_flush(struct vcpu *v)
-{
-	char tag[VM_NAME_MAX + 4];
-	const char *s = v->vm->name;
-	size_t n = 0;
-
-	tag[n++] = '[';
-	while (*s && n < VM_NAME_MAX + 1)
-		tag[n++] = *s++;
-	tag[n++] = ']';
-	tag[n++] = ' ';
-	/* The UART is a device: its errors are Partita's, not the guest's (vcpu/serror.h). */
-	serror_collect_guest(v);
-	console_write_pair(tag, n, v->console_line, v->console_len);
-	serror_collect_hyp(v, "wrote its console line");
-	v->console_len = 0;
-}
-
-/*
- * Adds one byte of guest output to the vCPU's line. Every line goes out
- * behind the VM's tag, a long one in pieces that each get it, and every byte
- * that could move the cursor or end the line early is escaped: no guest can
- * print a line that reads as Partita's or another VM's. A carriage return is
- * dropped, since guests end lines with CRLF and the console adds its own.
- */
-static void console_put(struct vcpu *v, unsigned char c)
-{
-	char esc[FMT_ESCAPE_MAX];
-	size_t i, n;
-
-	if (c == '\r')
-		return;
-	if (c == '\n') {
-		v->console_line[v->console_len++] = '\n';
-		console_flush(v);
-		return;
-	}
-	n = fmt_escape(esc, c);
-	if (v->console_len + n > sizeof(v->console_line) - 1) {
-		v->console_line[v->console_len++] = '\n';
-		console_flush(v);
-	}
-	for (i = 0; i < n; i++)
-		v->console_line[v->console_len++] = esc[i];
-}
+_Static_assert(sizeof(((struct vcpu *)0)->console_line) == VCONSOLE_LINE_MAX,
+	       "a vCPU's console line is a vconsole line");
 
 /*
  * Writes len bytes from the guest's RAM at ipa. The guest may run with its
@@ -78,7 +32,7 @@ static s64 console_write_from(struct vcpu *v, u64 ipa, u64 len)
 	p = (const u8 *)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
 	dcache_clean_inval_poc(p, len);
 	for (i = 0; i < len; i++)
-		console_put(v, p[i]);
+		vconsole_put(v, v->console_line, &v->console_len, p[i]);
 	return (s64)len;
 }
 

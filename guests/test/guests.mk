@@ -7,6 +7,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(TARGET_FLAGS) -ffreestanding -nostdinc \
 GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/guests/rt/rt.o \
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
+GUEST_NAMES += vuart
 GUEST_NAMES += console cpuoff
 GUEST_NAMES += emul
 GUEST_NAMES += idregs
@@ -78,6 +79,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 # The interrupt guests link the GIC and timer runtime too.
 GUEST_IRQ_NAMES := irq irqbench
 $(GUEST_IRQ_NAMES:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/rt/gic.o
+$(BUILD)/guests/vuart.elf: $(BUILD)/guests/rt/gic.o
 
 # Native variants (build/guests/native/): the same guests without a
 # hypervisor, on QEMU -M virt,virtualization=off at EL1. Compiled with

@@ -45,7 +45,7 @@ void guest_main(void *dtb)
 	unreachable(base - 0x1000);
 	unreachable(0x0);
 	unreachable(0x08000000UL); /* GIC distributor */
-	unreachable(0x09000000UL); /* the host's UART */
+	unreachable(0x09030000UL); /* the host's GPIO (its UART is emulated) */
 	unreachable(0x48000000UL); /* where QEMU put the host's DTB */
 	unreachable(base + 0x40000000UL);
 	verdict("isolation-outside");

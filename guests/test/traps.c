@@ -100,7 +100,7 @@ static void abort_outside(u64 addr, const char *name)
 static void aborts(u64 ram_base, u64 ram_size)
 {
 	abort_outside(0x0, "abort-outside");
-	abort_outside(0x09000000UL, "abort-outside"); /* the host UART is not the guest's */
+	abort_outside(0x09030000UL, "abort-outside"); /* the host GPIO is not the guest's */
 	abort_outside(ram_base + ram_size, "abort-outside");
 	abort_outside(ram_base - 8, "abort-outside");
 	abort_outside((1UL << 39) + 0x1000, "abort-outside");

@@ -74,7 +74,7 @@ def test_traps_arrive_in_the_guest(boot, cpu):
     expect_pass(q, out, ["undef-sysreg", "undef-instruction", "actlr-emulated", "abort-outside",
                          "iabt-outside"])
     # Each fault that reached the hypervisor said which VM, vCPU and why.
-    for ipa in ["0x0", "0x9000000", "0x44000000", "0x3ffffff8"]:
+    for ipa in ["0x0", "0x9030000", "0x44000000", "0x3ffffff8"]:
         assert re.search(rf"^partita: warning: vm0 \(test0\) vcpu0: read of IPA {ipa} at pc "
                          r"0x[0-9a-f]+ outside every region; injected a synchronous external "
                          r"abort", out, re.M), f"no log line for the read of {ipa}"

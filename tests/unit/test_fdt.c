@@ -160,6 +160,8 @@ static void test_virt_gicv3_machine(void **state)
 	assert_int_equal(plat.uart.kind, UART_PL011);
 	assert_range(&plat.uart.reg, 0x09000000, 0x1000);
 	assert_string_equal(plat.uart.path, "serial0");
+	/* interrupts = <0 1 4>: SPI 1, the INTID the console's interrupt mode uses. */
+	assert_int_equal(plat.uart.intid, 33);
 
 	assert_true(plat.has_initrd);
 	assert_range(&plat.initrd, 0x48200000, 0x800000);
@@ -323,6 +325,8 @@ static void test_ns16550_stdout(void **state)
 	assert_int_equal(plat.uart.reg_shift, 2);
 	assert_int_equal(plat.uart.reg_io_width, 4);
 	assert_string_equal(plat.uart.path, "/serial@10000000");
+	/* No interrupts property: the console will poll it. */
+	assert_int_equal(plat.uart.intid, 0);
 }
 
 /* A reg behind two buses is translated through each bus's ranges, using the matching entry. */

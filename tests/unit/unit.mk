@@ -48,6 +48,10 @@ UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
 UNIT_TESTS += config
 UNIT_SRCS_config := core/config.c core/config_machine.c platform/fdt.c platform/layout.c \
 	lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
+UNIT_TESTS += vpl011
+UNIT_SRCS_vpl011 := vcpu/vpl011.c
+UNIT_TESTS += conbuf
+UNIT_SRCS_conbuf := platform/conbuf.c
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))

@@ -125,6 +125,30 @@ int vgic_vm_passthrough_spi(struct vm *vm, u32 intid)
 	return 0;
 }
 
+int vgic_vm_set_spi_line(struct vm *vm, struct vcpu *self, u32 intid, bool high)
+{
+	u32 kick = 0;
+	int err;
+
+	if (!hw)
+		return 0;
+	if (intid < GIC_NR_PRIVATE || intid >= 32 + VGIC_VM_SPIS)
+		return -E_INVAL;
+	err = vgic_set_line(&vm->vgic, 0, intid, high, &kick);
+	while (!err && kick) {
+		unsigned int i = (unsigned int)__builtin_ctz(kick);
+
+		kick &= kick - 1;
+		if (i >= vm->vcpu_count)
+			continue;
+		if (self == &vm->vcpus[i])
+			atomic_or32_release(&self->requests, VCPU_REQ_VGIC_UPDATE);
+		else
+			vcpu_request(&vm->vcpus[i], VCPU_REQ_VGIC_UPDATE);
+	}
+	return err;
+}
+
 /* Clears the physical pending and active state of the private HW-mapped interrupts of v. */
 static void clear_private_hw(struct vcpu *v)
 {

@@ -47,6 +47,17 @@ int vgic_vm_init(struct vm *vm);
 int vgic_vm_passthrough_spi(struct vm *vm, u32 intid);
 
 /**
+ * Drives the input line of virtual SPI intid of vm: the interrupt of a
+ * device Partita emulates (not HW-mapped), pending while the line is high
+ * if the guest configured it level-sensitive, on each rise if edge. self
+ * is the vCPU running on this CPU, or NULL: a vCPU of vm whose list
+ * registers this makes stale gets the request, and a kick unless it is
+ * self. Returns 0 (also without a virtual GIC, which has nothing to
+ * drive), or -E_INVAL for an INTID that is not one of vm's SPIs.
+ */
+int vgic_vm_set_spi_line(struct vm *vm, struct vcpu *self, u32 intid, bool high);
+
+/**
  * At vCPU power-on, on its own CPU: its interrupts and CPU interface back to
  * reset, physical timer PPIs the previous life left active deactivated, the
  * timer PPIs enabled.
