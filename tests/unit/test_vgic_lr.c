@@ -393,6 +393,54 @@ static void test_v2_sgi_sources(void **state)
 	assert_int_equal(vm.cpu[3].lr_used, 0);
 }
 
+/*
+ * GICv2 GICD_CPENDSGIR clears pending state per source. SGI 5 is pending on
+ * vCPU 3 from vCPUs 0 and 1; the LR carries source 0. Clearing source 1
+ * must leave source 0's instance in the LR alone; clearing source 0 must
+ * withdraw it even when another source sends the SGI again meanwhile
+ * (that one stays pending, once).
+ */
+static void test_v2_cpendsgir_source(void **state)
+{
+	u32 kick = 0;
+	u64 val;
+	int lr;
+
+	(void)state;
+	fake_vm_init(&vm, VGIC_V2, 4, 4);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0, 4, 1, &kick), 0); /* EnableGrp0 */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0x100, 4, BIT(5), &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 1, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_enter(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr_used, 1);
+	assert_int_equal(vm.cpu[3].lr[0].source, 0);
+	/* GICD_CPENDSGIR1 byte 1 (SGI 5), source vCPU 1. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0xf15, 1, BIT(1), &kick), 0);
+	fake_exit(&vm, 3);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0xf24, 4, &val), 0);
+	assert_int_equal(val, 0x0100); /* SPENDSGIR1: SGI 5 from vCPU 0 only */
+	fake_enter(&vm, 3);
+	lr = fake_ack(&vm, 3);
+	assert_int_equal(fake_intid(&vm, 3, lr), 5);
+	assert_int_equal(vm.cpu[3].lr[lr].source, 0);
+	fake_eoi(&vm, 3, lr);
+	fake_exit(&vm, 3);
+	fake_enter(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr_used, 0);
+	fake_exit(&vm, 3);
+
+	/* Source 0 in the LR, cleared; vCPU 2 sends SGI 5 before the fold. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_enter(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr[0].source, 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0xf15, 1, BIT(0), &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 2, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_exit(&vm, 3);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0xf24, 4, &val), 0);
+	assert_int_equal(val, 0x0400); /* SGI 5 from vCPU 2 only */
+}
+
 /* A register write made while the interrupt sits in an LR wins over what
  * the LR says at fold. */
 static void test_clear_pending_while_in_lr(void **state)
@@ -511,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_lr_v3_format),
 		cmocka_unit_test(test_lr_v2_format),
 		cmocka_unit_test(test_v2_sgi_sources),
+		cmocka_unit_test(test_v2_cpendsgir_source),
 		cmocka_unit_test(test_clear_pending_while_in_lr),
 		cmocka_unit_test(test_reroute_from_lr_kicks_new_target),
 		cmocka_unit_test(test_hw_spi_pinned),
