@@ -746,6 +746,203 @@ static void storm(void)
 	verdict("sgi-storm");
 }
 
+/* ------------------------------------------------ (g) more active interrupts than LRs */
+#define OVF_BASE 9 /* SGIs 9-14 */
+#define OVF_N 6 /* more than the 4 list registers QEMU's GICs have */
+
+/*
+ * Two SGIs of the lowest priority, kept pending behind PMR while the test
+ * runs: they hold two list registers, so the underflow refill (at most
+ * one valid LR) cannot come to the rescue, and a deactivation of an
+ * interrupt without an LR must be caught as it happens (EOIcount, DIR).
+ */
+#define BLOCK_A 8
+#define BLOCK_B 15
+#define BLOCK_PRIO 0xf0
+static volatile u32 blocks_taken;
+
+static void on_block(u32 intid, u32 source)
+{
+	(void)intid;
+	(void)source;
+	blocks_taken++;
+}
+
+/* The blockers pending, held back by PMR. */
+static void blocks_pend(void)
+{
+	blocks_taken = 0;
+	gic_set_pmr(BLOCK_PRIO);
+	gic_sgi_self(BLOCK_A);
+	gic_sgi_self(BLOCK_B);
+}
+
+/* PMR opened: both blockers taken now. */
+static void blocks_release(const char *name)
+{
+	u64 end = counter() + ms(200);
+
+	gic_set_pmr(0xff);
+	while (blocks_taken < 2 && counter() < end)
+		__asm__ volatile("yield");
+	check(blocks_taken == 2, name, "%u of the 2 low-priority SGIs taken once PMR opened",
+	      blocks_taken);
+}
+
+static volatile u32 nest_done[OVF_N];
+static volatile u32 nest_late; /* handlers whose nested SGI did not preempt them in time */
+static volatile bool nest_chain;
+
+/* SGI OVF_BASE + k, priority 0xa0 - 0x10 k: each raises the next, higher one and lets it preempt. */
+static void on_nest(u32 intid, u32 source)
+{
+	u32 k = intid - OVF_BASE;
+	u64 end;
+
+	record(intid, source);
+	if (nest_chain && k + 1 < OVF_N) {
+		gic_sgi_self(intid + 1);
+		end = counter() + ms(200);
+		irq_unmask();
+		while (!nest_done[k + 1] && counter() < end)
+			__asm__ volatile("yield");
+		irq_mask();
+		if (!nest_done[k + 1])
+			nest_late++;
+	}
+	nest_done[k] = 1;
+}
+
+/* After the test: nothing of OVF_BASE.. is active, and each one sent alone is taken once. */
+static void overflow_recheck(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < OVF_N; i++)
+		check(!gic_is_active(OVF_BASE + i), name, "SGI %u still active", OVF_BASE + i);
+	check(!gic_is_active(BLOCK_A) && !gic_is_active(BLOCK_B), name,
+	      "a low-priority SGI still active");
+	nest_chain = false;
+	for (i = 0; i < OVF_N; i++) {
+		norder = 0;
+		gic_sgi_self(OVF_BASE + i);
+		check(took(OVF_BASE + i, 200), name, "SGI %u not taken again (stuck active?)",
+		      OVF_BASE + i);
+		delay_ticks(ms(1));
+		check(norder == 1, name, "SGI %u taken %u times, not once, when sent again",
+		      OVF_BASE + i, norder);
+	}
+}
+
+static void overflow_setup(void)
+{
+	u32 i;
+
+	for (i = 0; i < OVF_N; i++) {
+		irq_register(OVF_BASE + i, on_nest);
+		gic_enable(OVF_BASE + i, (u8)(0xa0 - 0x10 * i));
+		nest_done[i] = 0;
+	}
+	irq_register(BLOCK_A, on_block);
+	irq_register(BLOCK_B, on_block);
+	gic_enable(BLOCK_A, BLOCK_PRIO);
+	gic_enable(BLOCK_B, BLOCK_PRIO);
+	gic_set_pmr(0xff);
+	gic_set_bpr(0);
+	barrier();
+}
+
+/*
+ * Deep preemption, EOImode 0: each of six SGIs preempts the one before
+ * inside its handler, so six are active at once, more than the list
+ * registers hold; the EOIs then come innermost first. Each must be taken,
+ * nested in the one before, and nothing may stay active.
+ */
+static void overflow_nest(void)
+{
+	u32 i;
+
+	overflow_setup();
+	blocks_pend();
+	nest_chain = true;
+	nest_late = 0;
+	norder = 0;
+	gic_sgi_self(OVF_BASE);
+	check(took(OVF_BASE + OVF_N - 1, 1000), "lr-overflow-nest",
+	      "the innermost SGI %u never taken (%u taken)", OVF_BASE + OVF_N - 1, norder);
+	delay_ticks(ms(2));
+	check(norder == OVF_N, "lr-overflow-nest", "%u SGIs taken, not %u", norder, OVF_N);
+	for (i = 0; i < norder && i < OVF_N; i++)
+		check(order[i] == OVF_BASE + i, "lr-overflow-nest", "SGI %u taken in place %u",
+		      order[i], i);
+	check(nest_late == 0, "lr-overflow-nest",
+	      "%u handlers waited 200 ms in vain for the SGI they raised to preempt them",
+	      nest_late);
+	blocks_release("lr-overflow-nest");
+	overflow_recheck("lr-overflow-nest");
+	verdict("lr-overflow-nest");
+}
+
+/*
+ * EOImode 1: six SGIs pending at once are each acknowledged and only
+ * priority-dropped (the dispatcher's EOI), so six are active together;
+ * only then does the guest deactivate them (DIR), in acknowledge order.
+ */
+static void overflow_dir(void)
+{
+	u32 i;
+
+	overflow_setup();
+	nest_chain = false;
+	gic_set_eoimode(true);
+	irq_mask();
+	norder = 0;
+	for (i = 0; i < OVF_N; i++)
+		gic_sgi_self(OVF_BASE + i);
+	irq_unmask();
+	for (i = 0; i < OVF_N; i++)
+		check(took(OVF_BASE + i, 500), "lr-overflow-dir",
+		      "SGI %u not taken while %u others stay active", OVF_BASE + i, norder);
+	delay_ticks(ms(2));
+	check(norder == OVF_N, "lr-overflow-dir", "%u SGIs taken, not %u", norder, OVF_N);
+	blocks_pend();
+	for (i = 0; i < OVF_N; i++)
+		check(gic_is_active(OVF_BASE + i), "lr-overflow-dir",
+		      "SGI %u not active before its DIR", OVF_BASE + i);
+	for (i = 0; i < norder && i < OVF_N; i++)
+		gic_dir(order[i]); /* on GICv2 the source, vcpu0, is 0 */
+	delay_ticks(ms(1));
+	blocks_release("lr-overflow-dir");
+	gic_dir(BLOCK_A);
+	gic_dir(BLOCK_B);
+	gic_set_eoimode(false);
+	overflow_recheck("lr-overflow-dir");
+	verdict("lr-overflow-dir");
+}
+
+static void overflow(void)
+{
+	u32 i;
+
+#if !NATIVE
+	/* A GICv2 virtual CPU interface cannot trap DIR: not done there yet. */
+	if (gic_version == 2) {
+		print("irq: lr-overflow-nest and lr-overflow-dir skipped on GICv2 under Partita");
+		return;
+	}
+#endif
+	overflow_nest();
+	overflow_dir();
+	for (i = 0; i < OVF_N; i++) {
+		gic_disable(OVF_BASE + i);
+		irq_register(OVF_BASE + i, count_sgi);
+	}
+	gic_disable(BLOCK_A);
+	gic_disable(BLOCK_B);
+	irq_register(BLOCK_A, count_sgi);
+	irq_register(BLOCK_B, count_sgi);
+}
+
 /* ---------------------------------------------------------------- (f) PL031 alarm */
 static volatile u32 rtc_fires;
 
@@ -843,6 +1040,7 @@ void guest_main(void *dtb)
 	sgi_test();
 	priority_order();
 	storm();
+	overflow();
 	/* With two VMs the RTC belongs to the first; the second must never see INTID 34 (irq-stray). */
 	if (vm == 0)
 		rtc_alarm();
