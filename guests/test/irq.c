@@ -985,6 +985,138 @@ static void rtc_alarm(void)
 	verdict("rtc-spi");
 }
 
+/* ------------------------------------- (h) HW-mapped interrupts set by register */
+static volatile u32 hw_fires;
+
+/* The virtual timer's handler here: counts, and masks the (level) timer. */
+static void on_hw_timer(u32 intid, u32 source)
+{
+	(void)intid;
+	(void)source;
+	hw_fires++;
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE | CNT_CTL_IMASK);
+}
+
+/* Where vCPU 0's SGI and PPI registers are: its redistributor's SGI frame, or the GICv2 GICD. */
+static u64 private_base(void)
+{
+	return gic_version == 3 ? gicr(0) + GICR_SGI : GICD_BASE;
+}
+
+/* Arms the virtual timer 1 ms ahead; true if it then fires exactly once. */
+static bool hw_timer_fires(void)
+{
+	u32 before = hw_fires;
+
+	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) + ms(1));
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
+	if (!wait_eq(&hw_fires, before + 1, 500))
+		return false;
+	delay_ticks(ms(2));
+	return hw_fires == before + 1;
+}
+
+/*
+ * The virtual timer's PPI is HW-mapped to the physical one under Partita.
+ * Its pending and active state set and cleared by register must stay
+ * coherent with the physical interrupt: set pending, it is taken once;
+ * set then cleared, it is not taken; set active, the timer's own firing
+ * waits for the deactivation (ICACTIVER, or DIR with EOImode 1); and
+ * after each, the timer still fires (nothing left active at the GIC).
+ */
+static void hw_regs_timer(void)
+{
+	const char *name = "hw-regs";
+
+	irq_register(PPI_VTIMER, on_hw_timer);
+	timer_set_ctl(TIMER_VIRT, 0);
+	gic_enable(PPI_VTIMER, 0x80);
+	hw_fires = 0;
+	/* QEMU's own GICv2 drops ISPENDR writes for PPIs: only ISACTIVER is checked there. */
+	if (NATIVE && gic_version == 2)
+		goto active;
+
+	gic_set_pending(PPI_VTIMER);
+	check(wait_eq(&hw_fires, 1, 500), name, "ISPENDR of the timer PPI: not taken");
+	delay_ticks(ms(2));
+	check(hw_fires == 1, name, "ISPENDR of the timer PPI: taken %u times", hw_fires);
+	check(!gic_is_pending(PPI_VTIMER) && !gic_is_active(PPI_VTIMER), name,
+	      "timer PPI pending or active after its handler");
+	check(hw_timer_fires(), name, "timer does not fire after an ISPENDR (%u)", hw_fires);
+
+	/* Set pending and cleared again before the CPU could take it. */
+	irq_mask();
+	hw_fires = 0;
+	gic_set_pending(PPI_VTIMER);
+	check(gic_is_pending(PPI_VTIMER), name, "ISPENDR of the timer PPI does not read back");
+	gic_clear_pending(PPI_VTIMER);
+	check(!gic_is_pending(PPI_VTIMER), name, "ICPENDR of the timer PPI does not read back");
+	irq_unmask();
+	delay_ticks(ms(2));
+	check(hw_fires == 0, name, "timer PPI taken after ISPENDR then ICPENDR");
+	check(hw_timer_fires(), name, "timer does not fire after ISPENDR, ICPENDR (%u)", hw_fires);
+
+active:
+	/* Active by register: the timer's firing waits for ICACTIVER. */
+	hw_fires = 0;
+	mmio_w32(private_base() + GICD_ISACTIVER, 1U << PPI_VTIMER);
+	check(gic_is_active(PPI_VTIMER), name, "ISACTIVER of the timer PPI does not read back");
+	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) - 1);
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
+	delay_ticks(ms(5));
+	check(hw_fires == 0, name, "timer PPI taken while set active (%u)", hw_fires);
+	mmio_w32(private_base() + GICD_ICACTIVER, 1U << PPI_VTIMER);
+	check(wait_eq(&hw_fires, 1, 500), name, "timer not taken after ICACTIVER");
+	delay_ticks(ms(2));
+	check(hw_fires == 1, name, "timer taken %u times after ICACTIVER", hw_fires);
+	check(hw_timer_fires(), name, "timer does not fire after ISACTIVER, ICACTIVER");
+
+	/* EOImode 1: taken by ISPENDR, priority dropped, deactivated by DIR. */
+	if (NATIVE && gic_version == 2)
+		goto out;
+	gic_set_eoimode(true);
+	hw_fires = 0;
+	gic_set_pending(PPI_VTIMER);
+	check(wait_eq(&hw_fires, 1, 500), name, "EOImode 1: ISPENDR of the timer PPI not taken");
+	check(gic_is_active(PPI_VTIMER), name, "EOImode 1: timer PPI not active before DIR");
+	gic_dir(PPI_VTIMER);
+	check(!gic_is_active(PPI_VTIMER), name, "EOImode 1: timer PPI active after DIR");
+	gic_set_eoimode(false);
+	check(hw_timer_fires(), name, "timer does not fire after ISPENDR and DIR");
+out:
+	timer_set_ctl(TIMER_VIRT, 0);
+	gic_disable(PPI_VTIMER);
+}
+
+/* The PL031's SPI, passed through (HW-mapped): ISPENDR delivers it once, the alarm still works. */
+static void hw_regs_rtc(void)
+{
+	const char *name = "hw-regs";
+	u32 dr;
+
+	irq_register(RTC_INTID, on_rtc);
+	gic_route_spi(RTC_INTID, 0);
+	gic_enable(RTC_INTID, 0x80);
+	mmio_w32(RTC_BASE + RTCICR, 1);
+	mmio_w32(RTC_BASE + RTCIMSC, 1);
+	hw_fires = 0;
+	irq_register(RTC_INTID, on_hw_timer);
+	gic_set_pending(RTC_INTID);
+	check(wait_eq(&hw_fires, 1, 500), name, "ISPENDR of the RTC's SPI: not taken");
+	delay_ticks(ms(2));
+	check(hw_fires == 1, name, "ISPENDR of the RTC's SPI: taken %u times", hw_fires);
+	check(!gic_is_active(RTC_INTID), name, "RTC's SPI active after its handler");
+	irq_register(RTC_INTID, on_rtc);
+	rtc_fires = 0;
+	do {
+		dr = mmio_r32(RTC_BASE + RTCDR);
+		mmio_w32(RTC_BASE + RTCMR, dr);
+	} while (mmio_r32(RTC_BASE + RTCDR) != dr);
+	check(wait_eq(&rtc_fires, 1, 3000), name, "RTC alarm not taken after an ISPENDR");
+	mmio_w32(RTC_BASE + RTCIMSC, 0);
+	gic_disable(RTC_INTID);
+}
+
 void guest_main(void *dtb)
 {
 	u64 start = counter();
@@ -1046,6 +1178,10 @@ void guest_main(void *dtb)
 		rtc_alarm();
 	else
 		print("irq: rtc-spi left to vm0");
+	hw_regs_timer();
+	if (vm == 0)
+		hw_regs_rtc();
+	verdict("hw-regs");
 	check(irq_unhandled == 0, "irq-stray", "%u interrupts without a handler (last INTID %u)",
 	      irq_unhandled, irq_unhandled_intid);
 	verdict("irq-stray");

@@ -38,7 +38,7 @@ def needs_vgic(gic):
                               reason=f"under Partita on GICv{gic}: needs its vGIC (set PARTITA_VGIC)")
 
 VERDICTS = ["gic-regs", "gic-mask", "vtimer", "ptimer", "sgi", "irq-priority", "sgi-storm",
-            "rtc-spi", "irq-stray"]
+            "rtc-spi", "irq-stray", "hw-regs"]
 # More active interrupts than list registers: natively everywhere, under Partita on GICv3
 # (a GICv2 virtual CPU interface cannot trap DIR; docs/architecture.md).
 OVERFLOW = ["lr-overflow-nest", "lr-overflow-dir"]

@@ -652,6 +652,8 @@ static void test_hw_set_by_register(void **state)
 	fake_enter(&vm, 1);
 	assert_true(vm.hw_lr[1][0] & ICH_LR_EL2_HW);
 	assert_int_equal(vm.cpu[1].lr[0].state, VGIC_LR_PENDING);
+	/* Its physical line is low, but the guest asked for it: the resample leaves it. */
+	assert_int_equal(vgic_retire_hw(&vm.d, 1, 27, &kick), -E_BUSY);
 	/* Withdrawn by GICR_ICPENDR0 before the guest took it. */
 	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10280, 4, BIT(27), &kick), 0);
 	fake_exit(&vm, 1);
@@ -665,6 +667,16 @@ static void test_hw_set_by_register(void **state)
 	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
 	assert_int_equal(pintids[0], 27 | VGIC_PHYS_ACTIVE);
 	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 0);
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10380, 4, BIT(27), &kick), 0);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27);
+	/* Pending from its source (taken at EL2): withdrawn when its line is low. */
+	assert_int_equal(vgic_set_pending(&vm.d, 1, 27, &kick), 0);
+	fake_enter(&vm, 1);
+	assert_int_equal(vgic_retire_hw(&vm.d, 1, 27, &kick), 0);
+	fake_exit(&vm, 1);
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[1].lr_used, 0);
 	/* A SPI that is not HW-mapped never asks for anything. */
 	spi_setup(40, 0x40);
 	spi_pend(40);

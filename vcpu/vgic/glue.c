@@ -295,9 +295,10 @@ void vgic_resample(struct vcpu *v)
 	for (i = 0; i < c->lr_used; i++) {
 		const struct vgic_lr *lr = &c->lr[i];
 
+		/* Made pending by register (-E_BUSY): the guest takes it whatever the line says. */
 		if (lr->hw && lr->state == VGIC_LR_PENDING &&
-		    !gic_is_pending(v->pcpu, lr->pintid)) {
-			(void)vgic_retire_hw(d, v->id, lr->intid, &kick);
+		    !gic_is_pending(v->pcpu, lr->pintid) &&
+		    vgic_retire_hw(d, v->id, lr->intid, &kick) == 0) {
 			gic_deactivate(lr->pintid);
 			retired = true;
 		}

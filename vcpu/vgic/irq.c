@@ -311,7 +311,9 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
 
 	spin_lock(&d->lock);
 	irq = irq_for_input(d, id, intid);
-	if (irq && irq->hw) {
+	if (irq && irq->hw && irq->sw_pend) {
+		ret = -E_BUSY;
+	} else if (irq && irq->hw) {
 		/* As an ICPENDR write: an LR still holding it loses it at the next fold. */
 		irq->latch = false;
 		irq->line = false;

@@ -172,6 +172,9 @@ static void fold_one(const struct vgic_dist *d, struct vgic_irq *irq, const stru
 	irq->in_lr = false;
 	irq->active = active || irq->set_act;
 	irq->clr_pend = irq->clr_act = irq->set_act = false;
+	/* Taken or withdrawn: a pending state set by register is spent. */
+	if (!pending && !irq->latch)
+		irq->sw_pend = false;
 	if (v2_sgi(d, irq)) {
 		if (active)
 			irq->active_source = lr->source;

@@ -54,10 +54,12 @@ static void pending_write(struct vgic_dist *d, struct vgic_irq *irq, bool set, u
 	if (set) {
 		/* HW-mapped: its physical interrupt is made active (vgic_mark_phys()). */
 		vgic_mark_phys(d, irq, kick);
+		irq->sw_pend = irq->hw;
 		vgic_irq_pend(d, irq, kick);
 		return;
 	}
 	irq->latch = false;
+	irq->sw_pend = false;
 	irq->clr_pend = irq->in_lr;
 	vgic_mark_phys(d, irq, kick);
 	vgic_irq_update(d, irq, kick);

@@ -89,6 +89,7 @@ struct vgic_irq {
 	bool in_lr; /* written to an LR by the last flush, not yet folded */
 	bool clr_pend, clr_act, set_act; /* register writes made while in an LR */
 	bool phys_stale; /* hw: the physical state must follow the virtual one (vgic_take_stale_hw()) */
+	bool sw_pend; /* hw: made pending by register, not by its source: not resampled */
 };
 
 /** Per-vCPU state: its private interrupts, pending list, LR shadow and redistributor. */
@@ -166,7 +167,9 @@ int vgic_set_pending(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
  * Withdraws the pending state of HW-mapped intid (of vCPU id if private)
  * because its physical source is no longer asserted (a timer the guest
  * disabled before taking its interrupt): as a level input that went low.
- * Returns 0, or -E_INVAL for an INTID outside the VM or not HW-mapped.
+ * Returns 0, -E_INVAL for an INTID outside the VM or not HW-mapped, or
+ * -E_BUSY (nothing changed) when the guest made it pending by register
+ * (ISPENDR): that pending state is not its source's to withdraw.
  */
 int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
 
