@@ -924,13 +924,6 @@ static void overflow(void)
 {
 	u32 i;
 
-#if !NATIVE
-	/* A GICv2 virtual CPU interface cannot trap DIR: not done there yet. */
-	if (gic_version == 2) {
-		print("irq: lr-overflow-nest and lr-overflow-dir skipped on GICv2 under Partita");
-		return;
-	}
-#endif
 	overflow_nest();
 	overflow_dir();
 	for (i = 0; i < OVF_N; i++) {

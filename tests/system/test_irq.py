@@ -39,13 +39,8 @@ def needs_vgic(gic):
 
 VERDICTS = ["gic-regs", "gic-mask", "vtimer", "ptimer", "sgi", "irq-priority", "sgi-storm",
             "rtc-spi", "irq-stray", "hw-regs"]
-# More active interrupts than list registers: natively everywhere, under Partita on GICv3
-# (a GICv2 virtual CPU interface cannot trap DIR; docs/architecture.md).
+# More active interrupts than list registers (deep preemption, late DIR).
 OVERFLOW = ["lr-overflow-nest", "lr-overflow-dir"]
-
-
-def overflow(gic, native=False):
-    return OVERFLOW if native or gic == 3 else []
 # Under Partita the VM must own the PL031 RTC (SPI 2) for rtc-spi: the boot
 # word that gives it one goes here when the device table lands.
 RTC_APPEND = ["partita.passthrough=pl031"]
@@ -100,7 +95,7 @@ NATIVE = [(3, 1), (3, 4), (2, 1), (2, 4)]
 @pytest.mark.parametrize("gic,smp", NATIVE, ids=[f"gicv{g}-smp{n}" for g, n in NATIVE])
 def test_irq_guest_native(qemu, gic, smp):
     q, out = run_native(qemu, "irq", gic, smp)
-    expect_verdicts(q, out, VERDICTS + overflow(gic, native=True))
+    expect_verdicts(q, out, VERDICTS + OVERFLOW)
 
 
 def test_irq_guest_native_smp8_max(qemu):
@@ -126,7 +121,7 @@ PARTITA = [(g, n, c) for g in (3, 2) for n in ((1, 4, 8) if g == 3 else (1, 4))
                          ids=[f"gicv{g}-smp{n}-{c}" for g, n, c in PARTITA])
 def test_irq_guest_partita(boot, gic, smp, cpu):
     q, out = run_partita(boot, "irq", gic, smp, cpu)
-    expect_verdicts(q, out, VERDICTS + overflow(gic) + ["vtimer-start"], tag="test0")
+    expect_verdicts(q, out, VERDICTS + OVERFLOW + ["vtimer-start"], tag="test0")
 
 
 @pytest.mark.parametrize("gic,smp", [pytest.param(g, n, marks=needs_vgic(g))
@@ -136,8 +131,8 @@ def test_irq_two_vms(boot, gic, smp):
     SPIs (exact counts, irq-stray), and a target list naming every Aff0 reaches only
     its own vCPUs. The RTC is vm0's; vm1 must never see its INTID."""
     q, out = run_partita(boot, "irq", gic, smp, vms=2)
-    expect_verdicts(q, out, VERDICTS + overflow(gic) + ["vtimer-start"], tag="test0")
-    expect_verdicts(q, out, [v for v in VERDICTS if v != "rtc-spi"] + overflow(gic) +
+    expect_verdicts(q, out, VERDICTS + OVERFLOW + ["vtimer-start"], tag="test0")
+    expect_verdicts(q, out, [v for v in VERDICTS if v != "rtc-spi"] + OVERFLOW +
                     ["vtimer-start"], tag="test1")
 
 

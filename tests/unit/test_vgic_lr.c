@@ -584,6 +584,30 @@ static void test_active_overflow_dir(void **state)
 	assert_int_equal(vgic_deactivate(&vm.d, 0, 1020, &kick), -E_INVAL);
 }
 
+/* GICv2: a DIR names the SGI's requester in CPUID; another requester's DIR changes nothing. */
+static void test_v2_dir_source(void **state)
+{
+	u32 kick = 0;
+	u64 val;
+	int lr;
+
+	(void)state;
+	fake_vm_init(&vm, VGIC_V2, 4, 4);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0, 4, 1, &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0x100, 4, BIT(5), &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 2, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_enter(&vm, 3);
+	lr = fake_ack(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr[lr].source, 2);
+	fake_exit(&vm, 3);
+	assert_int_equal(vgic_deactivate(&vm.d, 3, (1U << 10) | 5, &kick), 0);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0x300, 4, &val), 0);
+	assert_int_equal(val & BIT(5), BIT(5));
+	assert_int_equal(vgic_deactivate(&vm.d, 3, (2U << 10) | 5, &kick), 0);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0x300, 4, &val), 0);
+	assert_int_equal(val & BIT(5), 0);
+}
+
 /*
  * EOImode 0, deep preemption: each of six interrupts preempts the last,
  * four LRs. The newest (highest-priority) pending one always gets an LR,
@@ -740,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_hw_cleared_by_register),
 		cmocka_unit_test(test_gates),
 		cmocka_unit_test(test_active_overflow_dir),
+		cmocka_unit_test(test_v2_dir_source),
 		cmocka_unit_test(test_active_overflow_eoicount),
 		cmocka_unit_test(test_hw_set_by_register),
 	};

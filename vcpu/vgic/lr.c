@@ -89,7 +89,6 @@ static void overflow(struct vgic_cpu *c)
 
 /* Which interrupts a round of flush_round() gives LRs to. */
 enum round {
-	ROUND_ALL, /* the list in its order: active first */
 	ROUND_PENDING, /* pending and not active */
 	ROUND_ACTIVE, /* active (perhaps pending too) */
 };
@@ -109,7 +108,7 @@ static bool flush_round(const struct vgic_dist *d, struct vgic_cpu *c, unsigned 
 		/* A sleeping redistributor forwards nothing (GICR_WAKER). */
 		if (!wants_lr(d, irq) || (c->asleep && !irq->active))
 			continue;
-		if (round != ROUND_ALL && irq->active != (round == ROUND_ACTIVE)) {
+		if (irq->active != (round == ROUND_ACTIVE)) {
 			skipped = true;
 			continue;
 		}
@@ -128,14 +127,14 @@ static bool flush_round(const struct vgic_dist *d, struct vgic_cpu *c, unsigned 
 }
 
 /*
- * GICv3 gives pending interrupts their LRs before active ones: a guest
- * that acknowledges more interrupts than there are LRs and deactivates
- * them later (EOImode 1, or deep preemption) must still be shown the next
+ * Pending interrupts get their LRs before active ones: a guest that
+ * acknowledges more interrupts than there are LRs and deactivates them
+ * later (EOImode 1, or deep preemption) must still be shown the next
  * pending one. An active interrupt left without an LR is deactivated
  * through the maintenance interrupt and EOIcount (EOImode 0: vgic_fold())
- * or a trapped DIR (EOImode 1: vgic_deactivate()), which the glue asks for
- * with active_out. GICv2 has no DIR trap, so there every active interrupt
- * keeps an LR and pending ones wait for room, as before.
+ * or a trapped DIR (EOImode 1: vgic_deactivate(); ICH_HCR_EL2.TDIR on
+ * GICv3, GICC_DIR's page left unmapped on GICv2), which the glue asks for
+ * with active_out.
  */
 void vgic_flush(struct vgic_dist *d, unsigned int id)
 {
@@ -147,9 +146,7 @@ void vgic_flush(struct vgic_dist *d, unsigned int id)
 		unsigned int n = 0;
 
 		c->underflow = c->pending_out = c->active_out = false;
-		if (d->version != VGIC_V3)
-			(void)flush_round(d, c, &n, ROUND_ALL);
-		else if (flush_round(d, c, &n, ROUND_PENDING))
+		if (flush_round(d, c, &n, ROUND_PENDING))
 			(void)flush_round(d, c, &n, ROUND_ACTIVE);
 		c->lr_used = n;
 	}
@@ -242,16 +239,21 @@ u32 vgic_fold(struct vgic_dist *d, unsigned int id)
 	return kick;
 }
 
-int vgic_deactivate(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
+int vgic_deactivate(struct vgic_dist *d, unsigned int id, u32 value, u32 *kick)
 {
+	/* GICC_DIR: INTID [9:0], and for an SGI the requester in CPUID [12:10]. */
+	bool v2 = d->version == VGIC_V2;
+	u32 intid = v2 ? value & 0x3ff : value & 0xffffff;
 	struct vgic_irq *irq;
 	int ret = -E_INVAL;
 
 	spin_lock(&d->lock);
 	irq = id < d->cpu_count ? vgic_irq_get(d, id, intid) : NULL;
 	if (irq) {
+		bool source_ok = !v2_sgi(d, irq) || irq->active_source == ((value >> 10) & 7);
+
 		/* Folded first, so no LR holds it: DIR of an inactive one does nothing. */
-		if (irq->active && !irq->in_lr) {
+		if (irq->active && !irq->in_lr && source_ok) {
 			irq->active = false;
 			vgic_mark_phys(d, irq, kick);
 			vgic_irq_update(d, irq, kick);

@@ -221,13 +221,14 @@ unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pinti
 #define VGIC_PHYS_ACTIVE BIT(31)
 
 /**
- * A deactivation by vCPU id of intid (a trapped ICC_DIR_EL1 write with
- * EOImode 1, made while some active interrupt had no LR), after id's LRs
- * were folded: the interrupt's active state goes, as the GIC's DIR would
- * (a HW-mapped one's physical interrupt through vgic_take_stale_hw()).
- * Returns 0, or -E_INVAL for an INTID outside the VM (ignored, as DIR does).
+ * A deactivation by vCPU id (a trapped ICC_DIR_EL1 or GICC_DIR write of
+ * value, with EOImode 1), after id's LRs were folded: the interrupt value
+ * names (a GICv2 SGI: only the instance of the requester in CPUID) loses
+ * its active state, as the GIC's DIR would (a HW-mapped one's physical
+ * interrupt through vgic_take_stale_hw()). Returns 0, or -E_INVAL for an
+ * INTID outside the VM (ignored, as DIR does).
  */
-int vgic_deactivate(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
+int vgic_deactivate(struct vgic_dist *d, unsigned int id, u32 value, u32 *kick);
 
 /**
  * The fast path of an injection: private interrupt intid of vCPU id (which
