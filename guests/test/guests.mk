@@ -12,6 +12,7 @@ GUEST_NAMES += emul
 GUEST_NAMES += idregs
 GUEST_NAMES += resetstate
 GUEST_NAMES += irq
+GUEST_NAMES += irqoff
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments
@@ -78,6 +79,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 # The interrupt guests link the GIC and timer runtime too.
 GUEST_IRQ_NAMES := irq irqbench
 $(GUEST_IRQ_NAMES:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/rt/gic.o
+$(BUILD)/guests/irqoff.elf: $(BUILD)/guests/rt/gic.o
 
 # Native variants (build/guests/native/): the same guests without a
 # hypervisor, on QEMU -M virt,virtualization=off at EL1. Compiled with
