@@ -338,7 +338,7 @@ void vgic_mark_phys(struct vgic_dist *d, struct vgic_irq *irq, u32 *kick)
 
 /*
  * Brings the physical state of a marked HW interrupt into line with the
- * virtual one. Pending or active virtually (or in an LR): the physical
+ * virtual one. Pending or active virtually: the physical
  * interrupt must be active, so that it cannot fire again before the
  * guest's deactivation of the HW = 1 LR deactivates it; it is already if
  * EL2 took it. Idle virtually: nothing will deactivate it any more, so it
@@ -354,7 +354,7 @@ static bool take_stale(struct vgic_irq *irq, u32 *pintids, unsigned int *n, unsi
 	if ((irq->in_lr && !busy) || irq->clr_pend || irq->clr_act || *n == max)
 		return true;
 	irq->phys_stale = false;
-	pintids[(*n)++] = irq->pintid | (busy || irq->in_lr ? VGIC_PHYS_ACTIVE : 0);
+	pintids[(*n)++] = irq->pintid | (busy ? VGIC_PHYS_ACTIVE : 0);
 	return false;
 }
 
