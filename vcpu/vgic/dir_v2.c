@@ -31,8 +31,12 @@ u32 vgic_v2_hcr_overflow(const struct vgic_cpu *c)
 
 void vgic_v2_take_eoi_count(struct vgic_cpu *c, u64 gich)
 {
-	u32 hcr = mmio_read32(gich + GICH_HCR);
+	u32 hcr;
 
+	/* Only counted while an active interrupt is outside the LRs; each refill zeroes it. */
+	if (!c->active_out)
+		return;
+	hcr = mmio_read32(gich + GICH_HCR);
 	if (!(hcr & GICH_HCR_EOICount_MASK))
 		return;
 	if (!(mmio_read32(gich + GICH_VMCR) & GICH_VMCR_VEM))

@@ -19,9 +19,10 @@
 u32 vgic_v2_hcr_overflow(const struct vgic_cpu *c);
 
 /**
- * Reads GICH_HCR.EOICount of this CPU's GICH frame gich into c->eoi_count
- * for vgic_fold() (only with EOImode 0: with EOImode 1 the DIR trap says
- * which interrupt goes) and zeroes it, so that it is counted once.
+ * While c's last flush left an active interrupt without an LR: reads
+ * GICH_HCR.EOICount of this CPU's GICH frame gich into c->eoi_count for
+ * vgic_fold() (only with EOImode 0: with EOImode 1 the DIR trap says which
+ * interrupt goes) and zeroes it, so that it is counted once.
  */
 void vgic_v2_take_eoi_count(struct vgic_cpu *c, u64 gich);
 

@@ -98,10 +98,14 @@ static __attribute__((noinline, cold)) void take_eoi_count(struct vgic_cpu *c, u
 static void v3_read_lrs(struct vgic_cpu *c)
 {
 	unsigned int i;
-	u64 hcr = read_sysreg(ICH_HCR_EL2);
 
-	if (hcr & ICH_HCR_EL2_EOIcount_MASK)
-		take_eoi_count(c, hcr);
+	/* Only counted while an active interrupt is outside the LRs; each refill zeroes it. */
+	if (c->active_out) {
+		u64 hcr = read_sysreg(ICH_HCR_EL2);
+
+		if (hcr & ICH_HCR_EL2_EOIcount_MASK)
+			take_eoi_count(c, hcr);
+	}
 	for (i = 0; i < c->lr_used; i++)
 		c->lr[i] = vgic_lr_v3_decode(ich_lr_read(i));
 }
