@@ -18,9 +18,14 @@
 
 #define ICH_HCR_EL2_En BIT(0)
 #define ICH_HCR_EL2_UIE BIT(1)
+#define ICH_HCR_EL2_LRENPIE BIT(2) /* maintenance while EOIcount is not 0 */
+#define ICH_HCR_EL2_NPIE BIT(3) /* maintenance while no LR is pending */
 #define ICH_HCR_EL2_TC BIT(10)
 #define ICH_HCR_EL2_TALL0 BIT(11)
 #define ICH_HCR_EL2_TALL1 BIT(12)
+#define ICH_HCR_EL2_TDIR BIT(14) /* EL1 writes to ICC_DIR_EL1 trap to EL2 */
+#define ICH_HCR_EL2_EOIcount_SHIFT 27
+#define ICH_HCR_EL2_EOIcount_MASK (0x1fUL << ICH_HCR_EL2_EOIcount_SHIFT)
 
 #define ICH_VTR_EL2_ListRegs_MASK 0x1fU /* ListRegs [4:0]: the count minus one */
 #define ICH_VTR_EL2_PREbits_SHIFT 26 /* PREbits [28:26]: preemption bits minus one */
@@ -29,6 +34,7 @@
 #define ICH_VMCR_EL2_VENG1 BIT(1)
 #define ICH_VMCR_EL2_VFIQEn BIT(3)
 #define ICH_VMCR_EL2_VCBPR BIT(4)
+#define ICH_VMCR_EL2_VEOIM BIT(9) /* the guest's ICC_CTLR_EL1.EOImode */
 #define ICH_VMCR_EL2_VBPR1_SHIFT 18
 #define ICH_VMCR_EL2_VBPR0_SHIFT 21
 

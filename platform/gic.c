@@ -28,6 +28,7 @@
 #define GICD_ICENABLER 0x0180
 #define GICD_ISPENDR 0x0200
 #define GICD_ICPENDR 0x0280
+#define GICD_ISACTIVER 0x0300
 #define GICD_ICACTIVER 0x0380
 #define GICD_IPRIORITYR 0x0400
 #define GICD_ITARGETSR 0x0800
@@ -387,4 +388,14 @@ void gic_clear_pending_active(unsigned int cpu, u32 intid)
 {
 	write_bit(cpu, intid, GICD_ICPENDR);
 	write_bit(cpu, intid, GICD_ICACTIVER);
+}
+
+void gic_set_active(unsigned int cpu, u32 intid)
+{
+	write_bit(cpu, intid, GICD_ISACTIVER);
+}
+
+bool gic_is_active(unsigned int cpu, u32 intid)
+{
+	return mmio_read32(bit_reg(frame_of(cpu, intid) + GICD_ISACTIVER, intid)) & BIT(intid % 32);
 }

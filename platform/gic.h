@@ -87,6 +87,17 @@ bool gic_is_pending(unsigned int cpu, u32 intid);
  */
 void gic_clear_pending_active(unsigned int cpu, u32 intid);
 
+/**
+ * Sets intid's active state (ISACTIVER) without acknowledging it: for a
+ * HW-mapped interrupt a guest made pending or active by register, so that
+ * it cannot fire until the guest's deactivation of its list register
+ * deactivates it. On GICv2 an SGI or PPI is banked: call it on CPU cpu itself.
+ */
+void gic_set_active(unsigned int cpu, u32 intid);
+
+/** Whether intid is active at the GIC (ISACTIVER); banked as gic_set_active(). */
+bool gic_is_active(unsigned int cpu, u32 intid);
+
 /** Sets intid's priority (0 highest; the GIC may ignore low bits). */
 void gic_set_priority(unsigned int cpu, u32 intid, u8 prio);
 

@@ -101,6 +101,8 @@ enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
 	/* The SGI registers first: an SGI to self is on a path whose cost the bench holds. */
 	if (reg == SYS_ICC_SGI1R_EL1 || reg == SYS_ICC_ASGI1R_EL1 || reg == SYS_ICC_SGI0R_EL1)
 		done = vgic_v3_sgi_trap(v, reg, read, vcpu_reg(v, rt));
+	else if (reg == SYS_ICC_DIR_EL1)
+		done = vgic_v3_dir_trap(v, read, vcpu_reg(v, rt));
 	else if (reg == SYS_ACTLR_EL1)
 		done = actlr(v, read, rt);
 	else if ((reg & SYS_ISS_GROUP_MASK) == SYS_ID_GROUP)

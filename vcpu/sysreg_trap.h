@@ -17,6 +17,7 @@
 #define SYS_ICC_SGI1R_EL1 SYS_ISS(3, 0, 12, 11, 5)
 #define SYS_ICC_ASGI1R_EL1 SYS_ISS(3, 1, 12, 11, 6)
 #define SYS_ICC_SGI0R_EL1 SYS_ISS(3, 2, 12, 11, 7)
+#define SYS_ICC_DIR_EL1 SYS_ISS(3, 0, 12, 11, 1) /* trapped by ICH_HCR_EL2.TDIR */
 
 /* Fields of a register encoding in the ISS. */
 #define SYS_ISS_CRM(iss) (((iss) >> 1) & 0xf)

@@ -11,8 +11,9 @@
 CONFIG_GUESTS := $(GUEST_NAMES) bench irqbench
 CONFIG_SMPS := 2 4 8
 # Devices passed through to test0 of a guest's configurations: the irq guest owns the PL031
-# real-time clock, whose SPI it checks.
+# real-time clock, whose SPI it checks; so does irqoff, which stops a vCPU holding it active.
 CONFIG_DEVICES_irq := /pl031@9010000
+CONFIG_DEVICES_irqoff := /pl031@9010000
 DTC := dtc
 DTC_FLAGS := -q -I dts -O dtb
 

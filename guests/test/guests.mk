@@ -13,6 +13,7 @@ GUEST_NAMES += emul
 GUEST_NAMES += idregs
 GUEST_NAMES += resetstate
 GUEST_NAMES += irq
+GUEST_NAMES += irqoff
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments
@@ -80,6 +81,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 GUEST_IRQ_NAMES := irq irqbench
 $(GUEST_IRQ_NAMES:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/rt/gic.o
 $(BUILD)/guests/vuart.elf: $(BUILD)/guests/rt/gic.o
+$(BUILD)/guests/irqoff.elf: $(BUILD)/guests/rt/gic.o
 
 # Native variants (build/guests/native/): the same guests without a
 # hypervisor, on QEMU -M virt,virtualization=off at EL1. Compiled with

@@ -746,6 +746,196 @@ static void storm(void)
 	verdict("sgi-storm");
 }
 
+/* ------------------------------------------------ (g) more active interrupts than LRs */
+#define OVF_BASE 9 /* SGIs 9-14 */
+#define OVF_N 6 /* more than the 4 list registers QEMU's GICs have */
+
+/*
+ * Two SGIs of the lowest priority, kept pending behind PMR while the test
+ * runs: they hold two list registers, so the underflow refill (at most
+ * one valid LR) cannot come to the rescue, and a deactivation of an
+ * interrupt without an LR must be caught as it happens (EOIcount, DIR).
+ */
+#define BLOCK_A 8
+#define BLOCK_B 15
+#define BLOCK_PRIO 0xf0
+static volatile u32 blocks_taken;
+
+static void on_block(u32 intid, u32 source)
+{
+	(void)intid;
+	(void)source;
+	blocks_taken++;
+}
+
+/* The blockers pending, held back by PMR. */
+static void blocks_pend(void)
+{
+	blocks_taken = 0;
+	gic_set_pmr(BLOCK_PRIO);
+	gic_sgi_self(BLOCK_A);
+	gic_sgi_self(BLOCK_B);
+}
+
+/* PMR opened: both blockers taken now. */
+static void blocks_release(const char *name)
+{
+	u64 end = counter() + ms(200);
+
+	gic_set_pmr(0xff);
+	while (blocks_taken < 2 && counter() < end)
+		__asm__ volatile("yield");
+	check(blocks_taken == 2, name, "%u of the 2 low-priority SGIs taken once PMR opened",
+	      blocks_taken);
+}
+
+static volatile u32 nest_done[OVF_N];
+static volatile u32 nest_late; /* handlers whose nested SGI did not preempt them in time */
+static volatile bool nest_chain;
+
+/* SGI OVF_BASE + k, priority 0xa0 - 0x10 k: each raises the next, higher one and lets it preempt. */
+static void on_nest(u32 intid, u32 source)
+{
+	u32 k = intid - OVF_BASE;
+	u64 end;
+
+	record(intid, source);
+	if (nest_chain && k + 1 < OVF_N) {
+		gic_sgi_self(intid + 1);
+		end = counter() + ms(200);
+		irq_unmask();
+		while (!nest_done[k + 1] && counter() < end)
+			__asm__ volatile("yield");
+		irq_mask();
+		if (!nest_done[k + 1])
+			nest_late++;
+	}
+	nest_done[k] = 1;
+}
+
+/* After the test: nothing of OVF_BASE.. is active, and each one sent alone is taken once. */
+static void overflow_recheck(const char *name)
+{
+	u32 i;
+
+	for (i = 0; i < OVF_N; i++)
+		check(!gic_is_active(OVF_BASE + i), name, "SGI %u still active", OVF_BASE + i);
+	check(!gic_is_active(BLOCK_A) && !gic_is_active(BLOCK_B), name,
+	      "a low-priority SGI still active");
+	nest_chain = false;
+	for (i = 0; i < OVF_N; i++) {
+		norder = 0;
+		gic_sgi_self(OVF_BASE + i);
+		check(took(OVF_BASE + i, 200), name, "SGI %u not taken again (stuck active?)",
+		      OVF_BASE + i);
+		delay_ticks(ms(1));
+		check(norder == 1, name, "SGI %u taken %u times, not once, when sent again",
+		      OVF_BASE + i, norder);
+	}
+}
+
+static void overflow_setup(void)
+{
+	u32 i;
+
+	for (i = 0; i < OVF_N; i++) {
+		irq_register(OVF_BASE + i, on_nest);
+		gic_enable(OVF_BASE + i, (u8)(0xa0 - 0x10 * i));
+		nest_done[i] = 0;
+	}
+	irq_register(BLOCK_A, on_block);
+	irq_register(BLOCK_B, on_block);
+	gic_enable(BLOCK_A, BLOCK_PRIO);
+	gic_enable(BLOCK_B, BLOCK_PRIO);
+	gic_set_pmr(0xff);
+	gic_set_bpr(0);
+	barrier();
+}
+
+/*
+ * Deep preemption, EOImode 0: each of six SGIs preempts the one before
+ * inside its handler, so six are active at once, more than the list
+ * registers hold; the EOIs then come innermost first. Each must be taken,
+ * nested in the one before, and nothing may stay active.
+ */
+static void overflow_nest(void)
+{
+	u32 i;
+
+	overflow_setup();
+	blocks_pend();
+	nest_chain = true;
+	nest_late = 0;
+	norder = 0;
+	gic_sgi_self(OVF_BASE);
+	check(took(OVF_BASE + OVF_N - 1, 1000), "lr-overflow-nest",
+	      "the innermost SGI %u never taken (%u taken)", OVF_BASE + OVF_N - 1, norder);
+	delay_ticks(ms(2));
+	check(norder == OVF_N, "lr-overflow-nest", "%u SGIs taken, not %u", norder, OVF_N);
+	for (i = 0; i < norder && i < OVF_N; i++)
+		check(order[i] == OVF_BASE + i, "lr-overflow-nest", "SGI %u taken in place %u",
+		      order[i], i);
+	check(nest_late == 0, "lr-overflow-nest",
+	      "%u handlers waited 200 ms in vain for the SGI they raised to preempt them",
+	      nest_late);
+	blocks_release("lr-overflow-nest");
+	overflow_recheck("lr-overflow-nest");
+	verdict("lr-overflow-nest");
+}
+
+/*
+ * EOImode 1: six SGIs pending at once are each acknowledged and only
+ * priority-dropped (the dispatcher's EOI), so six are active together;
+ * only then does the guest deactivate them (DIR), in acknowledge order.
+ */
+static void overflow_dir(void)
+{
+	u32 i;
+
+	overflow_setup();
+	nest_chain = false;
+	gic_set_eoimode(true);
+	irq_mask();
+	norder = 0;
+	for (i = 0; i < OVF_N; i++)
+		gic_sgi_self(OVF_BASE + i);
+	irq_unmask();
+	for (i = 0; i < OVF_N; i++)
+		check(took(OVF_BASE + i, 500), "lr-overflow-dir",
+		      "SGI %u not taken while %u others stay active", OVF_BASE + i, norder);
+	delay_ticks(ms(2));
+	check(norder == OVF_N, "lr-overflow-dir", "%u SGIs taken, not %u", norder, OVF_N);
+	blocks_pend();
+	for (i = 0; i < OVF_N; i++)
+		check(gic_is_active(OVF_BASE + i), "lr-overflow-dir",
+		      "SGI %u not active before its DIR", OVF_BASE + i);
+	for (i = 0; i < norder && i < OVF_N; i++)
+		gic_dir(order[i]); /* on GICv2 the source, vcpu0, is 0 */
+	delay_ticks(ms(1));
+	blocks_release("lr-overflow-dir");
+	gic_dir(BLOCK_A);
+	gic_dir(BLOCK_B);
+	gic_set_eoimode(false);
+	overflow_recheck("lr-overflow-dir");
+	verdict("lr-overflow-dir");
+}
+
+static void overflow(void)
+{
+	u32 i;
+
+	overflow_nest();
+	overflow_dir();
+	for (i = 0; i < OVF_N; i++) {
+		gic_disable(OVF_BASE + i);
+		irq_register(OVF_BASE + i, count_sgi);
+	}
+	gic_disable(BLOCK_A);
+	gic_disable(BLOCK_B);
+	irq_register(BLOCK_A, count_sgi);
+	irq_register(BLOCK_B, count_sgi);
+}
+
 /* ---------------------------------------------------------------- (f) PL031 alarm */
 static volatile u32 rtc_fires;
 
@@ -786,6 +976,138 @@ static void rtc_alarm(void)
 	mmio_w32(RTC_BASE + RTCIMSC, 0);
 	gic_disable(RTC_INTID);
 	verdict("rtc-spi");
+}
+
+/* ------------------------------------- (h) HW-mapped interrupts set by register */
+static volatile u32 hw_fires;
+
+/* The virtual timer's handler here: counts, and masks the (level) timer. */
+static void on_hw_timer(u32 intid, u32 source)
+{
+	(void)intid;
+	(void)source;
+	hw_fires++;
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE | CNT_CTL_IMASK);
+}
+
+/* Where vCPU 0's SGI and PPI registers are: its redistributor's SGI frame, or the GICv2 GICD. */
+static u64 private_base(void)
+{
+	return gic_version == 3 ? gicr(0) + GICR_SGI : GICD_BASE;
+}
+
+/* Arms the virtual timer 1 ms ahead; true if it then fires exactly once. */
+static bool hw_timer_fires(void)
+{
+	u32 before = hw_fires;
+
+	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) + ms(1));
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
+	if (!wait_eq(&hw_fires, before + 1, 500))
+		return false;
+	delay_ticks(ms(2));
+	return hw_fires == before + 1;
+}
+
+/*
+ * The virtual timer's PPI is HW-mapped to the physical one under Partita.
+ * Its pending and active state set and cleared by register must stay
+ * coherent with the physical interrupt: set pending, it is taken once;
+ * set then cleared, it is not taken; set active, the timer's own firing
+ * waits for the deactivation (ICACTIVER, or DIR with EOImode 1); and
+ * after each, the timer still fires (nothing left active at the GIC).
+ */
+static void hw_regs_timer(void)
+{
+	const char *name = "hw-regs";
+
+	irq_register(PPI_VTIMER, on_hw_timer);
+	timer_set_ctl(TIMER_VIRT, 0);
+	gic_enable(PPI_VTIMER, 0x80);
+	hw_fires = 0;
+	/* QEMU's own GICv2 drops ISPENDR writes for PPIs: only ISACTIVER is checked there. */
+	if (NATIVE && gic_version == 2)
+		goto active;
+
+	gic_set_pending(PPI_VTIMER);
+	check(wait_eq(&hw_fires, 1, 500), name, "ISPENDR of the timer PPI: not taken");
+	delay_ticks(ms(2));
+	check(hw_fires == 1, name, "ISPENDR of the timer PPI: taken %u times", hw_fires);
+	check(!gic_is_pending(PPI_VTIMER) && !gic_is_active(PPI_VTIMER), name,
+	      "timer PPI pending or active after its handler");
+	check(hw_timer_fires(), name, "timer does not fire after an ISPENDR (%u)", hw_fires);
+
+	/* Set pending and cleared again before the CPU could take it. */
+	irq_mask();
+	hw_fires = 0;
+	gic_set_pending(PPI_VTIMER);
+	check(gic_is_pending(PPI_VTIMER), name, "ISPENDR of the timer PPI does not read back");
+	gic_clear_pending(PPI_VTIMER);
+	check(!gic_is_pending(PPI_VTIMER), name, "ICPENDR of the timer PPI does not read back");
+	irq_unmask();
+	delay_ticks(ms(2));
+	check(hw_fires == 0, name, "timer PPI taken after ISPENDR then ICPENDR");
+	check(hw_timer_fires(), name, "timer does not fire after ISPENDR, ICPENDR (%u)", hw_fires);
+
+active:
+	/* Active by register: the timer's firing waits for ICACTIVER. */
+	hw_fires = 0;
+	mmio_w32(private_base() + GICD_ISACTIVER, 1U << PPI_VTIMER);
+	check(gic_is_active(PPI_VTIMER), name, "ISACTIVER of the timer PPI does not read back");
+	timer_set_cval(TIMER_VIRT, timer_count(TIMER_VIRT) - 1);
+	timer_set_ctl(TIMER_VIRT, CNT_CTL_ENABLE);
+	delay_ticks(ms(5));
+	check(hw_fires == 0, name, "timer PPI taken while set active (%u)", hw_fires);
+	mmio_w32(private_base() + GICD_ICACTIVER, 1U << PPI_VTIMER);
+	check(wait_eq(&hw_fires, 1, 500), name, "timer not taken after ICACTIVER");
+	delay_ticks(ms(2));
+	check(hw_fires == 1, name, "timer taken %u times after ICACTIVER", hw_fires);
+	check(hw_timer_fires(), name, "timer does not fire after ISACTIVER, ICACTIVER");
+
+	/* EOImode 1: taken by ISPENDR, priority dropped, deactivated by DIR. */
+	if (NATIVE && gic_version == 2)
+		goto out;
+	gic_set_eoimode(true);
+	hw_fires = 0;
+	gic_set_pending(PPI_VTIMER);
+	check(wait_eq(&hw_fires, 1, 500), name, "EOImode 1: ISPENDR of the timer PPI not taken");
+	check(gic_is_active(PPI_VTIMER), name, "EOImode 1: timer PPI not active before DIR");
+	gic_dir(PPI_VTIMER);
+	check(!gic_is_active(PPI_VTIMER), name, "EOImode 1: timer PPI active after DIR");
+	gic_set_eoimode(false);
+	check(hw_timer_fires(), name, "timer does not fire after ISPENDR and DIR");
+out:
+	timer_set_ctl(TIMER_VIRT, 0);
+	gic_disable(PPI_VTIMER);
+}
+
+/* The PL031's SPI, passed through (HW-mapped): ISPENDR delivers it once, the alarm still works. */
+static void hw_regs_rtc(void)
+{
+	const char *name = "hw-regs";
+	u32 dr;
+
+	irq_register(RTC_INTID, on_rtc);
+	gic_route_spi(RTC_INTID, 0);
+	gic_enable(RTC_INTID, 0x80);
+	mmio_w32(RTC_BASE + RTCICR, 1);
+	mmio_w32(RTC_BASE + RTCIMSC, 1);
+	hw_fires = 0;
+	irq_register(RTC_INTID, on_hw_timer);
+	gic_set_pending(RTC_INTID);
+	check(wait_eq(&hw_fires, 1, 500), name, "ISPENDR of the RTC's SPI: not taken");
+	delay_ticks(ms(2));
+	check(hw_fires == 1, name, "ISPENDR of the RTC's SPI: taken %u times", hw_fires);
+	check(!gic_is_active(RTC_INTID), name, "RTC's SPI active after its handler");
+	irq_register(RTC_INTID, on_rtc);
+	rtc_fires = 0;
+	do {
+		dr = mmio_r32(RTC_BASE + RTCDR);
+		mmio_w32(RTC_BASE + RTCMR, dr);
+	} while (mmio_r32(RTC_BASE + RTCDR) != dr);
+	check(wait_eq(&rtc_fires, 1, 3000), name, "RTC alarm not taken after an ISPENDR");
+	mmio_w32(RTC_BASE + RTCIMSC, 0);
+	gic_disable(RTC_INTID);
 }
 
 void guest_main(void *dtb)
@@ -843,11 +1165,16 @@ void guest_main(void *dtb)
 	sgi_test();
 	priority_order();
 	storm();
+	overflow();
 	/* With two VMs the RTC belongs to the first; the second must never see INTID 34 (irq-stray). */
 	if (vm == 0)
 		rtc_alarm();
 	else
 		print("irq: rtc-spi left to vm0");
+	hw_regs_timer();
+	if (vm == 0)
+		hw_regs_rtc();
+	verdict("hw-regs");
 	check(irq_unhandled == 0, "irq-stray", "%u interrupts without a handler (last INTID %u)",
 	      irq_unhandled, irq_unhandled_intid);
 	verdict("irq-stray");

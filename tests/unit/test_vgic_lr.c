@@ -393,6 +393,54 @@ static void test_v2_sgi_sources(void **state)
 	assert_int_equal(vm.cpu[3].lr_used, 0);
 }
 
+/*
+ * GICv2 GICD_CPENDSGIR clears pending state per source. SGI 5 is pending on
+ * vCPU 3 from vCPUs 0 and 1; the LR carries source 0. Clearing source 1
+ * must leave source 0's instance in the LR alone; clearing source 0 must
+ * withdraw it even when another source sends the SGI again meanwhile
+ * (that one stays pending, once).
+ */
+static void test_v2_cpendsgir_source(void **state)
+{
+	u32 kick = 0;
+	u64 val;
+	int lr;
+
+	(void)state;
+	fake_vm_init(&vm, VGIC_V2, 4, 4);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0, 4, 1, &kick), 0); /* EnableGrp0 */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0x100, 4, BIT(5), &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 1, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_enter(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr_used, 1);
+	assert_int_equal(vm.cpu[3].lr[0].source, 0);
+	/* GICD_CPENDSGIR1 byte 1 (SGI 5), source vCPU 1. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0xf15, 1, BIT(1), &kick), 0);
+	fake_exit(&vm, 3);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0xf24, 4, &val), 0);
+	assert_int_equal(val, 0x0100); /* SPENDSGIR1: SGI 5 from vCPU 0 only */
+	fake_enter(&vm, 3);
+	lr = fake_ack(&vm, 3);
+	assert_int_equal(fake_intid(&vm, 3, lr), 5);
+	assert_int_equal(vm.cpu[3].lr[lr].source, 0);
+	fake_eoi(&vm, 3, lr);
+	fake_exit(&vm, 3);
+	fake_enter(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr_used, 0);
+	fake_exit(&vm, 3);
+
+	/* Source 0 in the LR, cleared; vCPU 2 sends SGI 5 before the fold. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_enter(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr[0].source, 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0xf15, 1, BIT(0), &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 2, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_exit(&vm, 3);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0xf24, 4, &val), 0);
+	assert_int_equal(val, 0x0400); /* SGI 5 from vCPU 2 only */
+}
+
 /* A register write made while the interrupt sits in an LR wins over what
  * the LR says at fold. */
 static void test_clear_pending_while_in_lr(void **state)
@@ -461,6 +509,204 @@ static void test_hw_spi_pinned(void **state)
 	assert_int_equal(route, 1);
 }
 
+/* SGIs 1-6 of vCPU 0 enabled, edge, priorities 0x60 (SGI 1) down to 0x10 (SGI 6), pending. */
+static void six_sgis(void)
+{
+	u32 kick = 0, i;
+
+	v3_vm(1, 4);
+	wr(0, 4, 2);
+	for (i = 1; i <= 6; i++)
+		assert_int_equal(
+			vgic_v3_redist_write(&vm.d, 0, 0x10400 + i, 1, 0x70 - 0x10 * i, &kick), 0);
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 0, 0x10100, 4, 0x7e, &kick), 0);
+	for (i = 1; i <= 6; i++)
+		assert_int_equal(vgic_set_pending(&vm.d, 0, i, &kick), 0);
+}
+
+static bool sgi_active(u32 intid)
+{
+	u64 val;
+
+	assert_int_equal(vgic_v3_redist_read(&vm.d, 0, 0x10300, 4, &val), 0);
+	return val & BIT(intid);
+}
+
+/*
+ * EOImode 1: the guest acknowledges six interrupts and drops their
+ * priority, four LRs, and deactivates none until it has seen all six.
+ * Pending interrupts get LRs before active ones, so every one is
+ * delivered; the active ones without an LR ask for the DIR trap (and
+ * LRENPIE), and each trapped DIR deactivates its interrupt. Then each
+ * fires again: nothing is stuck active.
+ */
+static void test_active_overflow_dir(void **state)
+{
+	u32 seen = 0, kick = 0, i;
+	int lr, rounds = 0;
+
+	(void)state;
+	six_sgis();
+	while (seen != 0x7e) {
+		fake_enter(&vm, 0);
+		assert_true(++rounds <= 4);
+		while ((lr = fake_ack(&vm, 0)) >= 0)
+			seen |= BIT(fake_intid(&vm, 0, lr));
+		fake_exit(&vm, 0);
+	}
+	fake_enter(&vm, 0);
+	assert_true(vm.cpu[0].active_out);
+	assert_false(vm.cpu[0].pending_out);
+	fake_exit(&vm, 0);
+	for (i = 1; i <= 6; i++) {
+		assert_true(sgi_active(i));
+		kick = 0;
+		/* The DIR trap's order: fold first, then deactivate. */
+		assert_int_equal(vgic_deactivate(&vm.d, 0, i, &kick), 0);
+		assert_false(sgi_active(i));
+	}
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 0);
+	assert_false(vm.cpu[0].active_out);
+	fake_exit(&vm, 0);
+	for (i = 1; i <= 6; i++)
+		assert_int_equal(vgic_set_pending(&vm.d, 0, i, &kick), 0);
+	seen = 0;
+	for (rounds = 0; seen != 0x7e; rounds++) {
+		assert_true(rounds < 4);
+		fake_enter(&vm, 0);
+		while ((lr = fake_ack(&vm, 0)) >= 0) {
+			seen |= BIT(fake_intid(&vm, 0, lr));
+			fake_eoi(&vm, 0, lr);
+		}
+		fake_exit(&vm, 0);
+	}
+	assert_int_equal(vgic_deactivate(&vm.d, 0, 1020, &kick), -E_INVAL);
+}
+
+/* GICv2: a DIR names the SGI's requester in CPUID; another requester's DIR changes nothing. */
+static void test_v2_dir_source(void **state)
+{
+	u32 kick = 0;
+	u64 val;
+	int lr;
+
+	(void)state;
+	fake_vm_init(&vm, VGIC_V2, 4, 4);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0, 4, 1, &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 3, 0x100, 4, BIT(5), &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 2, 0xf00, 4, BIT(3 + 16) | 5, &kick), 0);
+	fake_enter(&vm, 3);
+	lr = fake_ack(&vm, 3);
+	assert_int_equal(vm.cpu[3].lr[lr].source, 2);
+	fake_exit(&vm, 3);
+	assert_int_equal(vgic_deactivate(&vm.d, 3, (1U << 10) | 5, &kick), 0);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0x300, 4, &val), 0);
+	assert_int_equal(val & BIT(5), BIT(5));
+	assert_int_equal(vgic_deactivate(&vm.d, 3, (2U << 10) | 5, &kick), 0);
+	assert_int_equal(vgic_v2_dist_read(&vm.d, 3, 0x300, 4, &val), 0);
+	assert_int_equal(val & BIT(5), 0);
+}
+
+/*
+ * EOImode 0, deep preemption: each of six interrupts preempts the last,
+ * four LRs. The newest (highest-priority) pending one always gets an LR,
+ * the oldest active ones go without, and the guest's EOIs of those (in
+ * reverse order of acknowledge) are counted by EOIcount: the fold
+ * deactivates the highest-priority active interrupts outside the LRs.
+ */
+static void test_active_overflow_eoicount(void **state)
+{
+	u32 order[6], n = 0, kick = 0, i;
+	int lr;
+
+	(void)state;
+	six_sgis();
+	/* Only the lowest-priority one is pending at first; each handler raises the next. */
+	for (i = 2; i <= 6; i++)
+		assert_int_equal(vgic_v3_redist_write(&vm.d, 0, 0x10280, 4, BIT(i), &kick), 0);
+	for (i = 1; i <= 6; i++) {
+		fake_enter(&vm, 0);
+		lr = fake_ack(&vm, 0);
+		assert_true(lr >= 0);
+		order[n++] = fake_intid(&vm, 0, lr);
+		fake_exit(&vm, 0);
+		if (i < 6)
+			assert_int_equal(vgic_set_pending(&vm.d, 0, i + 1, &kick), 0);
+	}
+	for (i = 0; i < 6; i++)
+		assert_int_equal(order[i], i + 1);
+	fake_enter(&vm, 0);
+	assert_true(vm.cpu[0].active_out);
+	/* EOIs, innermost first. */
+	for (i = 6; i >= 1; i--)
+		fake_deactivate(&vm, 0, i);
+	assert_int_equal(vm.eoicount[0], 2);
+	fake_exit(&vm, 0);
+	for (i = 1; i <= 6; i++)
+		assert_false(sgi_active(i));
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 0);
+	assert_false(vm.cpu[0].active_out);
+}
+
+/*
+ * A HW-mapped interrupt the guest makes pending by register (GICR_ISPENDR0
+ * of its virtual timer): the owning vCPU is told to make the physical PPI
+ * active, so it cannot fire before the guest's deactivation of the HW = 1
+ * LR deactivates it; pending then cleared by register before delivery:
+ * the physical PPI is cleared. Active set by register: made active too.
+ */
+static void test_hw_set_by_register(void **state)
+{
+	u32 kick = 0, pintids[4];
+
+	(void)state;
+	v3_vm(2, 4);
+	wr(0, 4, 2);
+	assert_int_equal(vgic_map_hw(&vm.d, 1, 27, 27), 0);
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10100, 4, BIT(27), &kick), 0);
+	kick = 0;
+	/* vCPU 0 writes vCPU 1's GICR_ISPENDR0. */
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10200, 4, BIT(27), &kick), 0);
+	assert_true(kick & BIT(1));
+	fake_exit(&vm, 1);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27 | VGIC_PHYS_ACTIVE);
+	fake_enter(&vm, 1);
+	assert_true(vm.hw_lr[1][0] & ICH_LR_EL2_HW);
+	assert_int_equal(vm.cpu[1].lr[0].state, VGIC_LR_PENDING);
+	/* Its physical line is low, but the guest asked for it: the resample leaves it. */
+	assert_int_equal(vgic_retire_hw(&vm.d, 1, 27, &kick), -E_BUSY);
+	/* Withdrawn by GICR_ICPENDR0 before the guest took it. */
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10280, 4, BIT(27), &kick), 0);
+	fake_exit(&vm, 1);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27);
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[1].lr_used, 0);
+	fake_exit(&vm, 1);
+	/* GICR_ISACTIVER0: active virtually, so physically too. */
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10300, 4, BIT(27), &kick), 0);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27 | VGIC_PHYS_ACTIVE);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 0);
+	assert_int_equal(vgic_v3_redist_write(&vm.d, 1, 0x10380, 4, BIT(27), &kick), 0);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 1, pintids, 4), 1);
+	assert_int_equal(pintids[0], 27);
+	/* Pending from its source (taken at EL2): withdrawn when its line is low. */
+	assert_int_equal(vgic_set_pending(&vm.d, 1, 27, &kick), 0);
+	fake_enter(&vm, 1);
+	assert_int_equal(vgic_retire_hw(&vm.d, 1, 27, &kick), 0);
+	fake_exit(&vm, 1);
+	fake_enter(&vm, 1);
+	assert_int_equal(vm.cpu[1].lr_used, 0);
+	/* A SPI that is not HW-mapped never asks for anything. */
+	spi_setup(40, 0x40);
+	spi_pend(40);
+	assert_int_equal(vgic_take_stale_hw(&vm.d, 0, pintids, 4), 0);
+}
+
 /* Disabled groups and a sleeping redistributor hold delivery back. */
 static void test_gates(void **state)
 {
@@ -511,11 +757,16 @@ int main(void)
 		cmocka_unit_test(test_lr_v3_format),
 		cmocka_unit_test(test_lr_v2_format),
 		cmocka_unit_test(test_v2_sgi_sources),
+		cmocka_unit_test(test_v2_cpendsgir_source),
 		cmocka_unit_test(test_clear_pending_while_in_lr),
 		cmocka_unit_test(test_reroute_from_lr_kicks_new_target),
 		cmocka_unit_test(test_hw_spi_pinned),
 		cmocka_unit_test(test_hw_cleared_by_register),
 		cmocka_unit_test(test_gates),
+		cmocka_unit_test(test_active_overflow_dir),
+		cmocka_unit_test(test_v2_dir_source),
+		cmocka_unit_test(test_active_overflow_eoicount),
+		cmocka_unit_test(test_hw_set_by_register),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

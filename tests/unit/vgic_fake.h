@@ -18,6 +18,7 @@ struct fake_vm {
 	struct vgic_cpu cpu[FAKE_VCPUS];
 	struct vgic_irq spis[FAKE_SPIS];
 	u64 hw_lr[FAKE_VCPUS][VGIC_MAX_LRS]; /* the hardware's list registers */
+	unsigned int eoicount[FAKE_VCPUS]; /* ICH_HCR_EL2.EOIcount */
 };
 
 /** Sets up vm as a VM of vcpus vCPUs with lrs list registers each. */
@@ -32,6 +33,7 @@ static inline void fake_vm_init(struct fake_vm *vm, enum vgic_version v, unsigne
 		vgic_cpu_init(&vm->d, &vm->cpu[i], i, lrs);
 	for (i = 0; i < FAKE_VCPUS; i++)
 		memset(vm->hw_lr[i], 0, sizeof(vm->hw_lr[i]));
+	memset(vm->eoicount, 0, sizeof(vm->eoicount));
 }
 
 static inline u64 fake_encode(const struct fake_vm *vm, const struct vgic_lr *lr)
@@ -63,7 +65,30 @@ static inline u32 fake_exit(struct fake_vm *vm, unsigned int id)
 
 	for (i = 0; i < c->lr_used; i++)
 		c->lr[i] = fake_decode(vm, vm->hw_lr[id][i]);
+	/* As the GICv3 backend's read_lrs with EOImode 0: EOIcount taken and zeroed. */
+	c->eoi_count += vm->eoicount[id];
+	vm->eoicount[id] = 0;
 	return vgic_fold(&vm->d, id);
+}
+
+/**
+ * The guest deactivates intid (an EOImode 0 EOI, or a DIR): the LR holding
+ * it active loses the active state, or, with none, EOIcount goes up.
+ */
+static inline void fake_deactivate(struct fake_vm *vm, unsigned int id, u32 intid)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->cpu[id].lr_count; i++) {
+		struct vgic_lr lr = fake_decode(vm, vm->hw_lr[id][i]);
+
+		if (lr.intid == intid && (lr.state & VGIC_LR_ACTIVE)) {
+			lr.state &= (u8)~VGIC_LR_ACTIVE;
+			vm->hw_lr[id][i] = fake_encode(vm, &lr);
+			return;
+		}
+	}
+	vm->eoicount[id]++;
 }
 
 /** The LR the guest would acknowledge next (highest priority pending), or -1. */

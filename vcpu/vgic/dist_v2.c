@@ -95,6 +95,21 @@ static u64 sgi_sources_read(struct vgic_dist *d, unsigned int id, u32 first, uns
 	return val;
 }
 
+/*
+ * The requester whose instance of SGI intid vCPU c's LR shadow holds
+ * pending, as a bit (0 if none): the one source a GICv2 LR carries.
+ */
+static u32 lr_pending_source(const struct vgic_cpu *c, u32 intid)
+{
+	unsigned int n;
+
+	for (n = 0; n < c->lr_used; n++) {
+		if (c->lr[n].intid == intid && (c->lr[n].state & VGIC_LR_PENDING))
+			return (u32)BIT(c->lr[n].source);
+	}
+	return 0;
+}
+
 static void sgi_sources_write(struct vgic_dist *d, unsigned int id, u32 first, unsigned int size,
 			      u64 val, bool set, u32 *kick)
 {
@@ -107,7 +122,12 @@ static void sgi_sources_write(struct vgic_dist *d, unsigned int id, u32 first, u
 			irq->sources |= bits;
 		} else if (bits) {
 			irq->sources &= (u8)~bits;
-			irq->clr_pend = irq->in_lr;
+			/*
+			 * An LR carries one source: its pending state goes only if
+			 * that source is one being cleared, not for any other.
+			 */
+			if (irq->in_lr && (bits & lr_pending_source(d->cpu[id], irq->intid)))
+				irq->clr_pend = true;
 		}
 		vgic_irq_update(d, irq, kick);
 	}
@@ -123,8 +143,11 @@ static void sgir_write(struct vgic_dist *d, unsigned int id, u32 val, u32 *kick)
 
 		if (!(targets & BIT(t)))
 			continue;
+		/*
+		 * The new request waits in sources; a CPENDSGIR clear of the
+		 * source an LR carries (clr_pend) still applies to that LR.
+		 */
 		irq->sources |= (u8)BIT(id);
-		irq->clr_pend = false;
 		vgic_irq_update(d, irq, kick);
 	}
 }

@@ -125,6 +125,8 @@ int vgic_vm_passthrough_spi(struct vm *vm, u32 intid)
 	return 0;
 }
 
+static void release_stale_hw(struct vcpu *v);
+
 int vgic_vm_set_spi_line(struct vm *vm, struct vcpu *self, u32 intid, bool high)
 {
 	u32 kick = 0;
@@ -201,6 +203,9 @@ void vgic_vcpu_power_off(struct vcpu *v)
 	}
 	kick = vgic_fold(d, v->id);
 	kick |= vgic_cpu_reset(d, v->id);
+	/* A passed-through SPI it held active outside the LRs, or still pending. */
+	if (c->hw_stale)
+		release_stale_hw(v);
 	hw->reset_cpu_if();
 	vgic_kick(v, kick & ~(u32)BIT(v->id));
 }
@@ -240,10 +245,15 @@ static void refill(struct vcpu *v)
 }
 
 /*
- * HW interrupts whose pending or active state the guest cleared by register
- * (Linux writes all-ones to ICACTIVER when it brings a CPU up): their
- * physical interrupt, active since EL2 took it, is cleared here, on the CPU
- * that took it, since no guest deactivation will reach it any more.
+ * HW interrupts whose virtual pending or active state changed other than
+ * through a HW = 1 list register, on the CPU that owns them (a GICv2 PPI's
+ * registers are banked): by register (Linux writes all-ones to ICACTIVER
+ * when it brings a CPU up; a guest may set ISPENDR or ISACTIVER), or by a
+ * deactivation outside the LRs. One the guest made pending or active gets
+ * its physical interrupt made active, so that it cannot fire again before
+ * the guest's deactivation of the LR deactivates it; one the guest is done
+ * with gets it cleared, since no guest deactivation will reach it any more.
+ * Either way no guest action leaves it active once the guest is done.
  */
 static __attribute__((noinline, cold)) void release_stale_hw(struct vcpu *v)
 {
@@ -252,8 +262,14 @@ static __attribute__((noinline, cold)) void release_stale_hw(struct vcpu *v)
 
 	do {
 		n = vgic_take_stale_hw(&v->vm->vgic, v->id, pintids, ARRAY_SIZE(pintids));
-		for (i = 0; i < n; i++)
-			gic_clear_pending_active(v->pcpu, pintids[i]);
+		for (i = 0; i < n; i++) {
+			u32 pintid = pintids[i] & ~(u32)VGIC_PHYS_ACTIVE;
+
+			if (pintids[i] & VGIC_PHYS_ACTIVE)
+				gic_set_active(v->pcpu, pintid);
+			else
+				gic_clear_pending_active(v->pcpu, pintid);
+		}
 	} while (n == ARRAY_SIZE(pintids));
 }
 
@@ -303,9 +319,10 @@ void vgic_resample(struct vcpu *v)
 	for (i = 0; i < c->lr_used; i++) {
 		const struct vgic_lr *lr = &c->lr[i];
 
+		/* Made pending by register (-E_BUSY): the guest takes it whatever the line says. */
 		if (lr->hw && lr->state == VGIC_LR_PENDING &&
-		    !gic_is_pending(v->pcpu, lr->pintid)) {
-			(void)vgic_retire_hw(d, v->id, lr->intid, &kick);
+		    !gic_is_pending(v->pcpu, lr->pintid) &&
+		    vgic_retire_hw(d, v->id, lr->intid, &kick) == 0) {
 			gic_deactivate(lr->pintid);
 			retired = true;
 		}

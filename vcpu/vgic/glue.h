@@ -133,4 +133,12 @@ enum vcpu_stop vgic_write_done(struct vcpu *v, struct mmio_access a, int err, u3
  */
 bool vgic_v3_sgi_trap(struct vcpu *v, u64 reg, bool read, u64 val);
 
+/**
+ * A trapped write to ICC_DIR_EL1 (ICH_HCR_EL2.TDIR, set while an active
+ * interrupt has no list register): deactivates the interrupt val names,
+ * as the virtual CPU interface would. Returns false for a read (the
+ * register is write-only).
+ */
+bool vgic_v3_dir_trap(struct vcpu *v, bool read, u64 val);
+
 #endif

@@ -42,6 +42,14 @@ bool vgic_group_enabled(const struct vgic_dist *d, const struct vgic_irq *irq);
  */
 void vgic_irq_update(struct vgic_dist *d, struct vgic_irq *irq, u32 *kick);
 
+/**
+ * irq's virtual pending or active state changes other than through an LR
+ * with HW = 1 (a register write, a deactivation outside the LRs): if it is
+ * HW-mapped, its owning vCPU is told to bring the physical interrupt into
+ * line on its CPU (vgic_take_stale_hw()) before it next runs the guest.
+ */
+void vgic_mark_phys(struct vgic_dist *d, struct vgic_irq *irq, u32 *kick);
+
 /** Makes irq pending once (an edge). */
 void vgic_irq_pend(struct vgic_dist *d, struct vgic_irq *irq, u32 *kick);
 

@@ -160,11 +160,14 @@ static void irq_reset(struct vgic_dist *d, struct vgic_irq *irq, u32 intid, int 
 static void cpu_clear(struct vgic_dist *d, struct vgic_cpu *c)
 {
 	unsigned int i;
+	u32 kick = 0;
 
 	while (c->head) {
 		struct vgic_irq *irq = c->head;
 
 		list_remove(d, irq);
+		/* A HW SPI the guest was handling: its physical state follows (vgic_cpu_reset()). */
+		vgic_mark_phys(d, irq, &kick);
 		irq->in_lr = false;
 		irq->active = false;
 	}
@@ -308,7 +311,9 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
 
 	spin_lock(&d->lock);
 	irq = irq_for_input(d, id, intid);
-	if (irq && irq->hw) {
+	if (irq && irq->hw && irq->sw_pend) {
+		ret = -E_BUSY;
+	} else if (irq && irq->hw) {
 		/* As an ICPENDR write: an LR still holding it loses it at the next fold. */
 		irq->latch = false;
 		irq->line = false;
@@ -320,15 +325,36 @@ int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
 	return ret;
 }
 
-/* A stale HW interrupt no LR holds and nothing keeps pending or active: release it. */
+void vgic_mark_phys(struct vgic_dist *d, struct vgic_irq *irq, u32 *kick)
+{
+	int o = irq->owner >= 0 ? irq->owner : irq->vcpu;
+
+	if (!irq->hw || o < 0 || !d->cpu[o])
+		return;
+	irq->phys_stale = true;
+	d->cpu[o]->hw_stale = true;
+	*kick |= (u32)BIT(o);
+}
+
+/*
+ * Brings the physical state of a marked HW interrupt into line with the
+ * virtual one. Pending or active virtually: the physical
+ * interrupt must be active, so that it cannot fire again before the
+ * guest's deactivation of the HW = 1 LR deactivates it; it is already if
+ * EL2 took it. Idle virtually: nothing will deactivate it any more, so it
+ * is cleared. An interrupt still in an LR that the guest is clearing by
+ * register waits for the fold that shows the outcome.
+ */
 static bool take_stale(struct vgic_irq *irq, u32 *pintids, unsigned int *n, unsigned int max)
 {
+	bool busy = irq->latch || irq->active;
+
 	if (!irq->phys_stale)
 		return false;
-	if (irq->in_lr || irq->latch || irq->active || *n == max)
+	if ((irq->in_lr && !busy) || irq->clr_pend || irq->clr_act || *n == max)
 		return true;
 	irq->phys_stale = false;
-	pintids[(*n)++] = irq->pintid;
+	pintids[(*n)++] = irq->pintid | (busy ? VGIC_PHYS_ACTIVE : 0);
 	return false;
 }
 

@@ -87,28 +87,67 @@ static void overflow(struct vgic_cpu *c)
 		c->lr[0].eoi = true;
 }
 
+/* Which interrupts a round of flush_round() gives LRs to. */
+enum round {
+	ROUND_PENDING, /* pending and not active */
+	ROUND_ACTIVE, /* active (perhaps pending too) */
+};
+
+/*
+ * Gives LRs to the interrupts of c's list that want one and that round
+ * takes, in list order, from lr[*n] on; notes what found no room. Returns
+ * whether an interrupt that round skips wanted an LR.
+ */
+static bool flush_round(const struct vgic_dist *d, struct vgic_cpu *c, unsigned int *n,
+			enum round round)
+{
+	struct vgic_irq *irq;
+	bool skipped = false;
+
+	for (irq = c->head; irq; irq = irq->next) {
+		/* A sleeping redistributor forwards nothing (GICR_WAKER). */
+		if (!wants_lr(d, irq) || (c->asleep && !irq->active))
+			continue;
+		if (irq->active != (round == ROUND_ACTIVE)) {
+			skipped = true;
+			continue;
+		}
+		if (*n == c->lr_count) {
+			overflow(c);
+			if (irq->active)
+				c->active_out = true;
+			else
+				c->pending_out = true;
+			continue;
+		}
+		c->lr[(*n)++] = make_lr(d, irq);
+		irq->in_lr = true;
+	}
+	return skipped;
+}
+
+/*
+ * Pending interrupts get their LRs before active ones: a guest that
+ * acknowledges more interrupts than there are LRs and deactivates them
+ * later (EOImode 1, or deep preemption) must still be shown the next
+ * pending one. An active interrupt left without an LR is deactivated
+ * through the maintenance interrupt and EOIcount (EOImode 0: vgic_fold())
+ * or a trapped DIR (EOImode 1: vgic_deactivate(); ICH_HCR_EL2.TDIR on
+ * GICv3, GICC_DIR's page left unmapped on GICv2), which the glue asks for
+ * with active_out.
+ */
 void vgic_flush(struct vgic_dist *d, unsigned int id)
 {
 	struct vgic_cpu *c;
-	struct vgic_irq *irq;
 
 	spin_lock(&d->lock);
 	c = id < d->cpu_count ? d->cpu[id] : NULL;
 	if (c && c->lr_used == 0) {
 		unsigned int n = 0;
 
-		c->underflow = false;
-		for (irq = c->head; irq; irq = irq->next) {
-			/* A sleeping redistributor forwards nothing (GICR_WAKER). */
-			if (!wants_lr(d, irq) || (c->asleep && !irq->active))
-				continue;
-			if (n == c->lr_count) {
-				overflow(c);
-				break;
-			}
-			c->lr[n++] = make_lr(d, irq);
-			irq->in_lr = true;
-		}
+		c->underflow = c->pending_out = c->active_out = false;
+		if (flush_round(d, c, &n, ROUND_PENDING))
+			(void)flush_round(d, c, &n, ROUND_ACTIVE);
 		c->lr_used = n;
 	}
 	spin_unlock(&d->lock);
@@ -130,6 +169,9 @@ static void fold_one(const struct vgic_dist *d, struct vgic_irq *irq, const stru
 	irq->in_lr = false;
 	irq->active = active || irq->set_act;
 	irq->clr_pend = irq->clr_act = irq->set_act = false;
+	/* Taken or withdrawn: a pending state set by register is spent. */
+	if (!pending && !irq->latch)
+		irq->sw_pend = false;
 	if (v2_sgi(d, irq)) {
 		if (active)
 			irq->active_source = lr->source;
@@ -144,6 +186,32 @@ static void fold_one(const struct vgic_dist *d, struct vgic_irq *irq, const stru
 	}
 }
 
+/*
+ * The guest's EOImode 0 EOIs that found no LR (the hardware counted them
+ * in EOIcount) each deactivated an active interrupt that had none: EOIs
+ * come in the reverse order of acknowledges, so highest priority first,
+ * and the LRs held the highest-priority active ones, so these are the
+ * first active interrupts of c's list outside the LRs, in list order.
+ */
+static void fold_eoi_count(struct vgic_dist *d, struct vgic_cpu *c, u32 *kick)
+{
+	struct vgic_irq *done[32];
+	struct vgic_irq *irq;
+	unsigned int n = 0, i;
+
+	for (irq = c->head; irq && n < c->eoi_count && n < ARRAY_SIZE(done); irq = irq->next) {
+		if (irq->active && !irq->in_lr)
+			done[n++] = irq;
+	}
+	c->eoi_count = 0;
+	/* Not while walking: an update moves the interrupt in the list. */
+	for (i = 0; i < n; i++) {
+		done[i]->active = false;
+		vgic_mark_phys(d, done[i], kick);
+		vgic_irq_update(d, done[i], kick);
+	}
+}
+
 u32 vgic_fold(struct vgic_dist *d, unsigned int id)
 {
 	struct vgic_cpu *c;
@@ -152,6 +220,8 @@ u32 vgic_fold(struct vgic_dist *d, unsigned int id)
 
 	spin_lock(&d->lock);
 	c = id < d->cpu_count ? d->cpu[id] : NULL;
+	if (c && c->eoi_count)
+		fold_eoi_count(d, c, &kick);
 	for (i = 0; c && i < c->lr_used; i++) {
 		struct vgic_irq *irq = vgic_irq_get(d, id, c->lr[i].intid);
 		/* Only this file writes LRs, so a stranger INTID is nothing of ours. */
@@ -163,10 +233,35 @@ u32 vgic_fold(struct vgic_dist *d, unsigned int id)
 	}
 	if (c) {
 		c->lr_used = 0;
-		c->underflow = false;
+		c->underflow = c->pending_out = c->active_out = false;
 	}
 	spin_unlock(&d->lock);
 	return kick;
+}
+
+int vgic_deactivate(struct vgic_dist *d, unsigned int id, u32 value, u32 *kick)
+{
+	/* GICC_DIR: INTID [9:0], and for an SGI the requester in CPUID [12:10]. */
+	bool v2 = d->version == VGIC_V2;
+	u32 intid = v2 ? value & 0x3ff : value & 0xffffff;
+	struct vgic_irq *irq;
+	int ret = -E_INVAL;
+
+	spin_lock(&d->lock);
+	irq = id < d->cpu_count ? vgic_irq_get(d, id, intid) : NULL;
+	if (irq) {
+		bool source_ok = !v2_sgi(d, irq) || irq->active_source == ((value >> 10) & 7);
+
+		/* Folded first, so no LR holds it: DIR of an inactive one does nothing. */
+		if (irq->active && !irq->in_lr && source_ok) {
+			irq->active = false;
+			vgic_mark_phys(d, irq, kick);
+			vgic_irq_update(d, irq, kick);
+		}
+		ret = 0;
+	}
+	spin_unlock(&d->lock);
+	return ret;
 }
 
 /*

@@ -46,34 +46,22 @@ u32 vgic_bits_read(struct vgic_dist *d, unsigned int id, u32 first, enum vgic_fi
 	return val;
 }
 
-/*
- * The guest cleared the pending or active state of a HW-mapped interrupt:
- * its physical interrupt, active since EL2 took it, would then never see the
- * guest's deactivation. The vCPU owning it is told, to clear it on its CPU.
- */
-static void mark_phys_stale(struct vgic_dist *d, struct vgic_irq *irq, u32 *kick)
-{
-	int o = irq->owner >= 0 ? irq->owner : irq->vcpu;
-
-	if (!irq->hw || o < 0 || !d->cpu[o])
-		return;
-	irq->phys_stale = true;
-	d->cpu[o]->hw_stale = true;
-	*kick |= (u32)BIT(o);
-}
-
 static void pending_write(struct vgic_dist *d, struct vgic_irq *irq, bool set, u32 *kick)
 {
 	/* GICv2 SGIs are made pending per source, through GICD_SPENDSGIR only. */
 	if (v2_sgi(d, irq->intid))
 		return;
 	if (set) {
+		/* HW-mapped: its physical interrupt is made active (vgic_mark_phys()). */
+		vgic_mark_phys(d, irq, kick);
+		irq->sw_pend = irq->hw;
 		vgic_irq_pend(d, irq, kick);
 		return;
 	}
 	irq->latch = false;
+	irq->sw_pend = false;
 	irq->clr_pend = irq->in_lr;
-	mark_phys_stale(d, irq, kick);
+	vgic_mark_phys(d, irq, kick);
 	vgic_irq_update(d, irq, kick);
 }
 
@@ -82,8 +70,7 @@ static void active_write(struct vgic_dist *d, struct vgic_irq *irq, bool set, u3
 	irq->active = set;
 	irq->set_act = set && irq->in_lr;
 	irq->clr_act = !set && irq->in_lr;
-	if (!set)
-		mark_phys_stale(d, irq, kick);
+	vgic_mark_phys(d, irq, kick);
 	vgic_irq_update(d, irq, kick);
 }
 

@@ -20,6 +20,7 @@
 #include "mm/stage2.h"
 #include "platform/gic.h"
 #include "vcpu/mmio.h"
+#include "vcpu/vgic/dir_v2.h"
 #include "vcpu/vgic/gich.h"
 #include "vcpu/vgic/glue.h"
 #include "vcpu/vgic/hw.h"
@@ -55,6 +56,7 @@ static struct vgic_lr decode(unsigned int n, const struct vgic_lr *lr)
 
 static void v2_read_lrs(struct vgic_cpu *c)
 {
+	vgic_v2_take_eoi_count(c, gich);
 	for (unsigned int i = 0; i < c->lr_used; i++)
 		c->lr[i] = decode(i, &c->lr[i]);
 }
@@ -68,7 +70,7 @@ static void v2_write_lrs(const struct vgic_cpu *c)
 	/* An LR left from the last run would be delivered again, or keep an EOI maintenance up. */
 	for (; i < lrs; i++)
 		mmio_write32(gich_lr(i), 0);
-	mmio_write32(gich + GICH_HCR, gich_hcr(c->underflow));
+	mmio_write32(gich + GICH_HCR, gich_hcr(c->underflow) | vgic_v2_hcr_overflow(c));
 }
 
 /*
@@ -143,8 +145,9 @@ static int map_gicv(struct vm *vm)
 			vm->name, gicv->base, gicv->size);
 		return err;
 	}
-	err = stage2_map(&vm->s2, ipa_init(VGIC_V2_GICC_IPA), pa_init(gicv->base + off), GICV_SIZE,
-			 S2_MEM_DEVICE);
+	/* The first page only: GICC_DIR, in the second, is emulated (dir_v2.c). */
+	err = stage2_map(&vm->s2, ipa_init(VGIC_V2_GICC_IPA), pa_init(gicv->base + off),
+			 VGIC_V2_GICC_DIR, S2_MEM_DEVICE);
 	if (err)
 		log_err("vm %s: cannot map the GICV frame 0x%lx at IPA 0x%lx: no memory for "
 			"stage-2 "
@@ -171,7 +174,7 @@ static int v2_attach_vm(struct vm *vm)
 					: "every emulated-device slot is taken");
 		return err;
 	}
-	return map_gicv(vm);
+	return map_gicv(vm) ?: vgic_v2_attach_dir(vm, VGIC_V2_GICC_IPA + VGIC_V2_GICC_DIR);
 }
 
 const struct vgic_hw_ops vgic_hw_v2 = {

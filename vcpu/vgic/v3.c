@@ -80,12 +80,54 @@ static unsigned int v3_lr_count(void)
 	return lr_count_all;
 }
 
+/*
+ * EOIcount counts the guest's EOIs and DIRs that found no LR. With
+ * EOImode 0 each deactivated an active interrupt left outside the LRs,
+ * which vgic_fold() works out; with EOImode 1 its EOIs only dropped
+ * priority, and its DIRs trap (TDIR) while such an interrupt exists.
+ * Taken here, the count is zeroed, so that no later read counts it again.
+ */
+static __attribute__((noinline, cold)) void take_eoi_count(struct vgic_cpu *c, u64 hcr)
+{
+	if (!(read_sysreg(ICH_VMCR_EL2) & ICH_VMCR_EL2_VEOIM))
+		c->eoi_count += (unsigned int)((hcr & ICH_HCR_EL2_EOIcount_MASK) >>
+					       ICH_HCR_EL2_EOIcount_SHIFT);
+	write_sysreg(ICH_HCR_EL2, hcr & ~ICH_HCR_EL2_EOIcount_MASK);
+}
+
 static void v3_read_lrs(struct vgic_cpu *c)
 {
 	unsigned int i;
 
+	/* Only counted while an active interrupt is outside the LRs; each refill zeroes it. */
+	if (c->active_out) {
+		u64 hcr = read_sysreg(ICH_HCR_EL2);
+
+		if (hcr & ICH_HCR_EL2_EOIcount_MASK)
+			take_eoi_count(c, hcr);
+	}
 	for (i = 0; i < c->lr_used; i++)
 		c->lr[i] = vgic_lr_v3_decode(ich_lr_read(i));
+}
+
+/*
+ * The maintenance interrupts a flush asks for: underflow to refill when
+ * more waited than fitted; no pending LR left while a pending interrupt
+ * waits outside (NPIE); and while an active interrupt has no LR, an EOI
+ * that found no LR (LRENPIE, EOImode 0) and every DIR trapped (TDIR,
+ * EOImode 1), since the hardware cannot deactivate what it does not hold.
+ */
+static u64 v3_hcr(const struct vgic_cpu *c)
+{
+	u64 hcr = ICH_HCR_EL2_En;
+
+	if (c->underflow)
+		hcr |= ICH_HCR_EL2_UIE;
+	if (c->pending_out)
+		hcr |= ICH_HCR_EL2_NPIE;
+	if (c->active_out)
+		hcr |= ICH_HCR_EL2_LRENPIE | ICH_HCR_EL2_TDIR;
+	return hcr;
 }
 
 static void v3_write_lrs(const struct vgic_cpu *c)
@@ -94,7 +136,7 @@ static void v3_write_lrs(const struct vgic_cpu *c)
 
 	for (i = 0; i < lr_count_all; i++)
 		ich_lr_write(i, i < c->lr_used ? vgic_lr_v3_encode(&c->lr[i]) : 0);
-	write_sysreg(ICH_HCR_EL2, ICH_HCR_EL2_En | (c->underflow ? ICH_HCR_EL2_UIE : 0));
+	write_sysreg(ICH_HCR_EL2, v3_hcr(c));
 	/* The next exception return is context synchronizing: no ISB needed before the guest. */
 }
 
@@ -221,6 +263,23 @@ bool vgic_v3_sgi_trap(struct vcpu *v, u64 reg, bool read, u64 val)
 	if (reg != SYS_ICC_SGI1R_EL1 || !vgic_v3_sgi_self(v->id, val) ||
 	    !vgic_inject_local(v, (u32)(val >> 24) & 0xf, true))
 		sgi_slow(v, reg, val);
+	return true;
+}
+
+bool vgic_v3_dir_trap(struct vcpu *v, bool read, u64 val)
+{
+	u32 kick = 0;
+
+	if (read)
+		return false;
+	/* With EOImode 0 a DIR write is UNPREDICTABLE; ignored, as the interface does. */
+	if (!(read_sysreg(ICH_VMCR_EL2) & ICH_VMCR_EL2_VEOIM))
+		return true;
+	/* The LRs first: the interrupt may be in one, active. */
+	vgic_sync(v);
+	/* An INTID outside the VM is ignored, as the interface ignores it. */
+	(void)vgic_deactivate(&v->vm->vgic, v->id, (u32)val & 0xffffff, &kick);
+	vgic_kick(v, kick);
 	return true;
 }
 

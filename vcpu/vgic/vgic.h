@@ -88,7 +88,8 @@ struct vgic_irq {
 	bool hw; /* mapped to physical pintid: the LR carries HW = 1 */
 	bool in_lr; /* written to an LR by the last flush, not yet folded */
 	bool clr_pend, clr_act, set_act; /* register writes made while in an LR */
-	bool phys_stale; /* hw: the guest cleared its pending or active state by register */
+	bool phys_stale; /* hw: the physical state must follow the virtual one (vgic_take_stale_hw()) */
+	bool sw_pend; /* hw: made pending by register, not by its source: not resampled */
 };
 
 /** Per-vCPU state: its private interrupts, pending list, LR shadow and redistributor. */
@@ -99,6 +100,9 @@ struct vgic_cpu {
 	unsigned int lr_count; /* LRs the hardware has */
 	unsigned int lr_used; /* LRs the last flush filled: lr[0..lr_used) */
 	bool underflow; /* more to deliver than LRs: set ICH_HCR_EL2.UIE / GICH_HCR.UIE */
+	bool pending_out; /* a pending interrupt got no LR: set ICH_HCR_EL2.NPIE */
+	bool active_out; /* an active one got no LR: set ICH_HCR_EL2.LRENPIE and TDIR */
+	unsigned int eoi_count; /* EOImode 0 EOIs that found no LR (EOIcount), for vgic_fold() */
 	bool asleep; /* GICR_WAKER.ProcessorSleep (GICv3) */
 	bool hw_stale; /* one of the HW interrupts it owns has phys_stale set */
 	unsigned int id;
@@ -136,8 +140,9 @@ void vgic_cpu_init(struct vgic_dist *d, struct vgic_cpu *c, unsigned int id, uns
  * Returns vCPU id's private interrupts, LR shadow and redistributor to their
  * reset values and empties its pending list; SPIs queued on it lose their
  * active state (the guest that was handling them is gone) and are routed
- * again. For a vCPU reset, CPU_OFF or stop. Returns the vCPUs whose pending
- * lists gained an interrupt, which the caller must kick.
+ * again; a HW-mapped one among them is left for vgic_take_stale_hw() on
+ * its owner's CPU. For a vCPU reset, CPU_OFF or stop. Returns the vCPUs
+ * whose pending lists gained an interrupt, which the caller must kick.
  */
 u32 vgic_cpu_reset(struct vgic_dist *d, unsigned int id);
 
@@ -162,7 +167,9 @@ int vgic_set_pending(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick)
  * Withdraws the pending state of HW-mapped intid (of vCPU id if private)
  * because its physical source is no longer asserted (a timer the guest
  * disabled before taking its interrupt): as a level input that went low.
- * Returns 0, or -E_INVAL for an INTID outside the VM or not HW-mapped.
+ * Returns 0, -E_INVAL for an INTID outside the VM or not HW-mapped, or
+ * -E_BUSY (nothing changed) when the guest made it pending by register
+ * (ISPENDR): that pending state is not its source's to withdraw.
  */
 int vgic_retire_hw(struct vgic_dist *d, unsigned int id, u32 intid, u32 *kick);
 
@@ -197,13 +204,31 @@ u32 vgic_fold(struct vgic_dist *d, unsigned int id);
 
 /**
  * After a fold on vCPU id's CPU: the physical INTIDs (at most max, into
- * pintids) of HW-mapped interrupts owned by id whose pending or active state
- * the guest cleared by register (ICPENDR, ICACTIVER) and that no LR holds
- * any more. No guest deactivation will ever reach their physical interrupt,
- * so the caller must clear its pending and active state. Returns how many.
+ * pintids) of HW-mapped interrupts owned by id whose virtual pending or
+ * active state changed other than through an LR with HW = 1: set or
+ * cleared by register (ISPENDR, ICPENDR, ISACTIVER, ICACTIVER), or
+ * deactivated outside the LRs (EOIcount, a trapped DIR). A pintid with
+ * VGIC_PHYS_ACTIVE set must be made active at the physical GIC: the
+ * virtual interrupt is pending or active, and the guest's deactivation of
+ * its HW = 1 LR will deactivate it (so the physical one cannot fire in
+ * between). Without the bit, its pending and active state must be
+ * cleared: no guest deactivation will reach it any more. Returns how many.
  */
 unsigned int vgic_take_stale_hw(struct vgic_dist *d, unsigned int id, u32 *pintids,
 				unsigned int max);
+
+/** In a vgic_take_stale_hw() entry: make the physical interrupt active (else clear it). */
+#define VGIC_PHYS_ACTIVE BIT(31)
+
+/**
+ * A deactivation by vCPU id (a trapped ICC_DIR_EL1 or GICC_DIR write of
+ * value, with EOImode 1), after id's LRs were folded: the interrupt value
+ * names (a GICv2 SGI: only the instance of the requester in CPUID) loses
+ * its active state, as the GIC's DIR would (a HW-mapped one's physical
+ * interrupt through vgic_take_stale_hw()). Returns 0, or -E_INVAL for an
+ * INTID outside the VM (ignored, as DIR does).
+ */
+int vgic_deactivate(struct vgic_dist *d, unsigned int id, u32 value, u32 *kick);
 
 /**
  * The fast path of an injection: private interrupt intid of vCPU id (which
