@@ -395,25 +395,27 @@ static __attribute__((noinline)) int flush_one(struct vcpu *v, u32 intid, bool p
 
 bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 {
+	/* Read once: the calls below cannot change it, but the compiler does not know. */
+	const struct vgic_hw_ops *ops = hw;
 	struct vgic_cpu *c = &v->vgic;
 	const struct vgic_lr *lr;
 	int n;
 
 	/* A backend has all four LR operations or none. */
-	if (!hw || !hw->lr_empty)
+	if (!ops || !ops->lr_empty)
 		return false;
 	n = shadow_slot(c, intid);
-	if (n >= 0 && hw->lr_empty((unsigned int)n) &&
+	if (n >= 0 && ops->lr_empty((unsigned int)n) &&
 	    vgic_rearm(&v->vm->vgic, v->id, intid, (unsigned int)n)) {
 		/* The LR still holds what c->lr[n] says, but for its state. */
 		lr = c->lr + (unsigned int)n;
-		hw->lr_set_pending((unsigned int)n, lr);
+		ops->lr_set_pending((unsigned int)n, lr);
 	} else {
 		n = flush_one(v, intid, pend, n);
 		if (n < 0)
 			return false;
 		lr = &c->lr[n];
-		hw->write_lr((unsigned int)n, lr);
+		ops->write_lr((unsigned int)n, lr);
 	}
 	/* Its source was high a moment ago: look at it again from the next exit on. */
 	if (lr->hw && lr->state == VGIC_LR_PENDING)
