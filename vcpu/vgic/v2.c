@@ -133,8 +133,11 @@ static u32 v2_maint_finish(const struct vgic_cpu *c)
 		if (n >= c->lr_used || !c->lr[n].hw || c->lr[n].state == VGIC_LR_INVALID)
 			return 0;
 	}
-	for (bits = eisr; bits; bits &= bits - 1)
-		(void)decode((unsigned int)__builtin_ctz(bits), &c->lr[__builtin_ctz(bits)]);
+	for (bits = eisr; bits; bits &= bits - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(bits);
+
+		(void)decode(n, &c->lr[n]);
+	}
 	return eisr;
 }
 
