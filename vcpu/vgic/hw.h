@@ -6,9 +6,11 @@
  * sees the same GIC version as the host.
  *
  * Every operation runs on the physical CPU whose interface it touches, with
- * interrupts masked (EL2 always is). The list-register operations are
- * called with the VM's vgic_dist.lock held (they only move values between
- * the hardware and the vgic_cpu shadow).
+ * interrupts masked (EL2 always is). The list-register operations take no
+ * lock: they only move values between the hardware and the vgic_cpu shadow
+ * of the vCPU pinned to that CPU, which only that CPU changes while the vCPU
+ * runs (GICv2's also deactivate the physical interrupts of HW entries the
+ * guest finished, on that CPU, where they were taken).
  */
 #ifndef VCPU_VGIC_HW_H
 #define VCPU_VGIC_HW_H
