@@ -8,9 +8,7 @@ Each guest runs twice over:
   HVC conduit, loaded by -kernel at RAM + 2 MiB). This proves the guests
   themselves against QEMU's GIC and timers, and runs in make check now;
 - under Partita (build/guests/<name>.bin as its VM), on every GIC version in
-  VGIC_VERSIONS. The bench budgets are held on GICv3; on GICv2 (over budget,
-  no fast path yet) they are checked only when the environment variable
-  PARTITA_VGIC is set (to anything): `PARTITA_VGIC=1 make check`.
+  VGIC_VERSIONS, the bench budgets on GICv3 and GICv2 alike.
 
 The guest prints `PASS name` / `FAIL name: why`; every verdict below must be
 PASS and none FAIL. What each verdict checks is said in irq.c.
@@ -131,15 +129,7 @@ def test_irq_two_vms(boot, gic, smp):
                     ["vtimer-start"], tag="test1")
 
 
-# GICv2 has no fast injection path yet, and its HW-mapped interrupts cost a
-# maintenance exit (a QEMU 7.2 workaround, docs/architecture.md): about 1040
-# instructions for the timer, over the budget. Issue 7 stays open on it; the
-# figure is printed by make bench and this check runs with PARTITA_VGIC set.
-V2_OVER_BUDGET = pytest.mark.skipif(not VGIC, reason="GICv2 interrupt path over its budget "
-                                    "(no fast path yet); set PARTITA_VGIC to run")
-
-
-@pytest.mark.parametrize("gic", [pytest.param(3), pytest.param(2, marks=V2_OVER_BUDGET)])
+@pytest.mark.parametrize("gic", [3, 2])
 def test_irq_bench_budgets(boot, gic):
     """Under -icount shift=0 the bench guest counts instructions: the timer's and the
     self-SGI's paths within budget, and the SGI round trip between two vCPUs finishes."""

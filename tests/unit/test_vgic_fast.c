@@ -96,6 +96,8 @@ static void test_rearm_sgi(void **state)
 	assert_int_equal(vm.cpu[0].lr_used, 0); /* taken exactly twice */
 }
 
+static void v2_guest_done(int n);
+
 /* Whatever the fast path cannot decide alone: refused, nothing changed. */
 static void test_rearm_refused(void **state)
 {
@@ -120,14 +122,87 @@ static void test_rearm_refused(void **state)
 	assert_int_equal(vgic_v3_dist_write(&vm.d, 0, 0, 4, 2, &kick), 0);
 	assert_true(vgic_rearm(&vm.d, 0, 27, 0));
 
-	/* GICv2 SGIs keep one LR per source: never re-armed. */
+	/* A GICv2 SGI's LR names its sender: one from another vCPU is never re-armed. */
 	fake_vm_init(&vm, VGIC_V2, 2, 4);
 	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0, 4, 1, &kick), 0);
 	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0x100, 4, BIT(1), &kick), 0);
-	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, (1U << 16) | 1, &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 1, 0xf00, 4, (1U << 16) | 1, &kick), 0);
 	fake_enter(&vm, 0);
 	assert_int_equal(vm.cpu[0].lr_used, 1);
+	assert_int_equal(vm.cpu[0].lr[0].source, 1);
+	v2_guest_done(0);
 	assert_false(vgic_rearm(&vm.d, 0, 1, 0));
+}
+
+/* GICv2: the guest takes and finishes LR n of vCPU 0 (GICH_LR State back to 0b00). */
+static void v2_guest_done(int n)
+{
+	assert_int_equal(fake_ack(&vm, 0), n);
+	fake_eoi(&vm, 0, n);
+	assert_int_equal(fake_decode(&vm, vm.hw_lr[0][n]).state, VGIC_LR_INVALID);
+}
+
+/* What v2's lr_set_pending does to hardware LR n (no HW entry here: no EOI bit). */
+static void v2_hw_set_pending(int n)
+{
+	vm.hw_lr[0][n] |= (u64)VGIC_LR_PENDING << GICH_LR_State_SHIFT;
+}
+
+/*
+ * A GICv2 SGI to self (GICD_SGIR) re-armed in place, as the glue does for a
+ * write vgic_v2_sgir_self() accepts: delivered with the writer as its
+ * source, exactly once each time; with another sender waiting, refused, and
+ * the full path then delivers both senders, one at a time.
+ */
+static void test_rearm_v2_sgi_self(void **state)
+{
+	u32 kick = 0;
+
+	(void)state;
+	fake_vm_init(&vm, VGIC_V2, 2, 4);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0, 4, 1, &kick), 0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0x100, 4, BIT(1), &kick), 0);
+	/* The first goes the long way (SGIR, then fold and flush). */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, 2U << 24 | 1, &kick), 0);
+	fake_enter(&vm, 0);
+	v2_guest_done(0);
+	/* The next, made pending by the re-arm itself (the glue's pend = true). */
+	assert_true(vgic_rearm(&vm.d, 0, 1, 0));
+	v2_hw_set_pending(0);
+	assert_int_equal(fake_decode(&vm, vm.hw_lr[0][0]).source, 0);
+	v2_guest_done(0);
+	/* One made pending by an SGIR write first (pend = false): the LR takes that bit. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, 2U << 24 | 1, &kick), 0);
+	assert_true(vgic_rearm(&vm.d, 0, 1, 0));
+	v2_hw_set_pending(0);
+	v2_guest_done(0);
+	fake_exit(&vm, 0);
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 0); /* each taken exactly once */
+
+	/* Re-armable again, but vCPU 1 sent SGI 1 meanwhile: refused, nothing changed. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, 2U << 24 | 1, &kick), 0);
+	fake_enter(&vm, 0);
+	v2_guest_done(0);
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 1, 0xf00, 4, (1U << 16) | 1, &kick), 0);
+	assert_false(vgic_rearm(&vm.d, 0, 1, 0));
+	/* The full path after the refusal (the glue's fallback) makes vCPU 0's SGI too. */
+	assert_int_equal(vgic_v2_dist_write(&vm.d, 0, 0xf00, 4, 2U << 24 | 1, &kick), 0);
+	fake_exit(&vm, 0);
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 1);
+	assert_int_equal(vm.cpu[0].lr[0].source, 0);
+	assert_true(vm.cpu[0].lr[0].eoi); /* told when done, to give vCPU 1's next */
+	v2_guest_done(0);
+	fake_exit(&vm, 0);
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 1);
+	assert_int_equal(vm.cpu[0].lr[0].source, 1);
+	assert_false(vm.cpu[0].lr[0].eoi);
+	v2_guest_done(0);
+	fake_exit(&vm, 0);
+	fake_enter(&vm, 0);
+	assert_int_equal(vm.cpu[0].lr_used, 0);
 }
 
 /* One LR appended or reused, the interrupt made pending by the call itself. */
@@ -182,7 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rearm_timer),   cmocka_unit_test(test_rearm_sgi),
 		cmocka_unit_test(test_rearm_refused), cmocka_unit_test(test_flush_one),
-		cmocka_unit_test(test_sgi_self),
+		cmocka_unit_test(test_sgi_self),      cmocka_unit_test(test_rearm_v2_sgi_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

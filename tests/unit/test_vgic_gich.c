@@ -4,7 +4,8 @@
  * GICH_VMCR, where the guest's 8 KiB CPU interface lies in the host's GICV
  * frame (plain, QEMU's 64 KiB window, or the 64 KiB-aliased layout), and a
  * HW-mapped LR written as HW = 0, EOI = 1 and read back as HW, its physical
- * interrupt to be deactivated exactly once.
+ * interrupt to be deactivated exactly once (also across a re-arm in place),
+ * and which GICD_SGIR writes are an SGI to self.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -148,6 +149,77 @@ static void test_hw_lr_decoded_as_hw(void **state)
 	assert_false(deact);
 }
 
+/* A HW entry that delivers nothing owes nothing: EOI = 0, so no maintenance interrupt fires. */
+static void test_invalid_hw_lr_without_eoi(void **state)
+{
+	struct vgic_lr none = timer_lr;
+	bool deact = true;
+	u32 val;
+
+	(void)state;
+	none.state = VGIC_LR_INVALID;
+	val = gich_lr_encode(&none);
+	assert_int_equal(val & (GICH_LR_HW | GICH_LR_EOI), 0);
+	assert_int_equal(val & GICH_LR_VirtualID_MASK, 27);
+	(void)gich_lr_decode(val, &none, &deact);
+	assert_false(deact);
+}
+
+/*
+ * The maintenance path deactivates a HW entry the guest deactivated and
+ * clears its EOI bit, leaving the shadow as written (pending) so the LR can
+ * be re-armed: any later look at that LR, with that stale shadow, must not
+ * deactivate the physical interrupt a second time. Re-armed (State pending
+ * and EOI set again) and deactivated by the guest once more, it is owed
+ * again, once.
+ */
+static void test_hw_lr_deactivated_once_across_rearm(void **state)
+{
+	const struct vgic_lr shadow = timer_lr; /* never updated: the fast path keeps it */
+	u32 written = gich_lr_encode(&timer_lr);
+	u32 val = written & ~(3U << GICH_LR_State_SHIFT); /* acknowledged and EOId by the guest */
+	bool deact = false;
+
+	(void)state;
+	(void)gich_lr_decode(val, &shadow, &deact);
+	assert_true(deact);
+	/* What the caller writes back: the LR now records the deactivation. */
+	val &= ~(u32)GICH_LR_EOI;
+	(void)gich_lr_decode(val, &shadow, &deact);
+	assert_false(deact);
+	(void)gich_lr_decode(val, &shadow, &deact);
+	assert_false(deact);
+	/* The re-arm (lr_set_pending): State pending, EOI set: the LR is what was written. */
+	val |= ((u32)VGIC_LR_PENDING << GICH_LR_State_SHIFT) | GICH_LR_EOI;
+	assert_int_equal(val, written);
+	(void)gich_lr_decode(val, &shadow, &deact);
+	assert_false(deact);
+	val &= ~(3U << GICH_LR_State_SHIFT);
+	(void)gich_lr_decode(val, &shadow, &deact);
+	assert_true(deact);
+}
+
+/* GICD_SGIR values that target exactly the writer: the SGI to self of the fast path. */
+static void test_sgir_self(void **state)
+{
+	(void)state;
+	/* TargetListFilter 0b10: the writer, whatever the list says. */
+	assert_true(vgic_v2_sgir_self(0, 0xf00, 4, (2U << 24) | 1));
+	assert_true(vgic_v2_sgir_self(3, 0xf00, 4, (2U << 24) | (0xffU << 16) | 15));
+	/* 0b00 with the writer's bit alone. */
+	assert_true(vgic_v2_sgir_self(0, 0xf00, 4, (1U << 16) | 1));
+	assert_true(vgic_v2_sgir_self(5, 0xf00, 4, (1U << 21) | 7));
+	assert_false(vgic_v2_sgir_self(0, 0xf00, 4, (3U << 16) | 1));
+	assert_false(vgic_v2_sgir_self(1, 0xf00, 4, (1U << 16) | 1));
+	assert_false(vgic_v2_sgir_self(0, 0xf00, 4, 1)); /* an empty list */
+	/* All but self, and the reserved filter. */
+	assert_false(vgic_v2_sgir_self(0, 0xf00, 4, (1U << 24) | (1U << 16)));
+	assert_false(vgic_v2_sgir_self(0, 0xf00, 4, (3U << 24) | (1U << 16)));
+	/* Not GICD_SGIR, or not a word. */
+	assert_false(vgic_v2_sgir_self(0, 0xf04, 4, (2U << 24) | 1));
+	assert_false(vgic_v2_sgir_self(0, 0xf00, 1, (2U << 24) | 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +231,9 @@ int main(void)
 		cmocka_unit_test(test_hw_lr_encoded_with_eoi),
 		cmocka_unit_test(test_sw_lr_unchanged),
 		cmocka_unit_test(test_hw_lr_decoded_as_hw),
+		cmocka_unit_test(test_invalid_hw_lr_without_eoi),
+		cmocka_unit_test(test_hw_lr_deactivated_once_across_rearm),
+		cmocka_unit_test(test_sgir_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,7 +42,7 @@ u32 gich_lr_encode(const struct vgic_lr *lr)
 
 	if (sw.hw) {
 		sw.hw = false;
-		sw.eoi = true;
+		sw.eoi = sw.state != VGIC_LR_INVALID;
 		sw.source = 0;
 	}
 	return vgic_lr_v2_encode(&sw);
@@ -59,7 +59,12 @@ struct vgic_lr gich_lr_decode(u32 val, const struct vgic_lr *shadow, bool *deact
 	now.pintid = shadow->pintid;
 	now.eoi = false;
 	now.source = 0;
-	/* Only on the change: a second look at the same invalid LR must not deactivate again. */
-	*deactivate = now.state == VGIC_LR_INVALID && shadow->state != VGIC_LR_INVALID;
+	/*
+	 * Only on the change, and only while the EOI bit says it is owed: a
+	 * second look at the same invalid LR (the shadow updated, or the bit
+	 * cleared by the caller) must not deactivate again.
+	 */
+	*deactivate = now.state == VGIC_LR_INVALID && shadow->state != VGIC_LR_INVALID &&
+		      (val & GICH_LR_EOI);
 	return now;
 }

@@ -19,6 +19,8 @@
 #define GICH_VMCR_VMABP_SHIFT 18
 #define GICH_VMCR_VMBP_SHIFT 21
 #define GICH_MISR 0x010
+#define GICH_MISR_EOI BIT(0)
+#define GICH_EISR0 0x020
 #define GICH_ELRSR0 0x030
 #define GICH_APR 0x0f0
 #define GICH_LR0 0x100
@@ -55,7 +57,10 @@ u32 gich_vmcr_reset(void);
  * A HW-mapped interrupt (a timer PPI, a passed-through SPI) goes into its
  * GICH_LR with HW = 0 and EOI = 1, and Partita deactivates the physical
  * interrupt itself when it finds the LR gone invalid (after the EOI
- * maintenance interrupt, or at the next exit). With HW = 1 the guest's
+ * maintenance interrupt, or at the next exit), and clears the LR's EOI bit
+ * as it does: the LR itself then records that the deactivation was done
+ * (it also drops the maintenance interrupt, and GICH_ELRSR shows the LR
+ * empty, ready to be re-armed in place). With HW = 1 the guest's
  * deactivation would deactivate it without an exit, but QEMU's GICv2 (7.2)
  * then does not signal the physical interrupt again while its line stays
  * high, until some unrelated access to the physical GIC: a level timer
@@ -63,15 +68,21 @@ u32 gich_vmcr_reset(void);
  * The LR shadow keeps hw and pintid, so the logic sees a HW entry either way.
  */
 
-/** The GICH_LR<n> value for lr: vgic_lr_v2_encode(), a HW entry as HW = 0, EOI = 1. */
+/**
+ * The GICH_LR<n> value for lr: vgic_lr_v2_encode(), a HW entry as HW = 0,
+ * EOI = 1 (EOI = 0 if it is invalid: it delivers nothing, so nothing is to
+ * be deactivated, and no maintenance interrupt must fire for it).
+ */
 u32 gich_lr_encode(const struct vgic_lr *lr);
 
 /**
  * The neutral form of GICH_LR<n> value val, whose shadow entry (what was
  * written, or what the last decode returned) is *shadow: a HW entry comes
  * back as HW with its pINTID. Sets *deactivate when the guest has
- * deactivated a HW entry since the shadow was taken: the caller then
- * deactivates shadow->pintid, exactly once.
+ * deactivated a HW entry since the shadow was taken and its EOI bit still
+ * says the physical deactivation is owed: the caller then deactivates
+ * shadow->pintid and writes val & ~GICH_LR_EOI back to the LR, so that no
+ * later look, whatever its shadow, deactivates it again.
  */
 struct vgic_lr gich_lr_decode(u32 val, const struct vgic_lr *shadow, bool *deactivate);
 

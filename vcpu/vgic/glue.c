@@ -11,16 +11,28 @@ static const struct vgic_hw_ops *hw; /* NULL: no backend, guests get no virtual 
 static enum vgic_version version;
 static u32 maint_ppi, vtimer_ppi, ptimer_ppi;
 
+static bool hw_waiting_but(const struct vgic_cpu *c, u32 done);
+
 /*
  * The maintenance interrupt (underflow, or the EOI of a level interrupt
  * without HW bit) says the guest made room in or finished with its LRs:
  * refill them on the way back. It is level: writing the LRs and
- * ICH_HCR_EL2.UIE anew drops it before the guest runs.
+ * ICH_HCR_EL2.UIE anew drops it before the guest runs. What the backend
+ * can finish alone (GICv2: the EOI of a HW entry, whose physical interrupt
+ * it deactivates) needs no refill: the LR stays for the next re-arm.
  */
 static void maint_handler(struct vcpu *v, u32 intid)
 {
+	u32 done = hw->maint_finish ? hw->maint_finish(&v->vgic) : 0;
+
 	(void)intid;
-	atomic_or32_release(&v->requests, VCPU_REQ_VGIC_UPDATE);
+	if (!done) {
+		atomic_or32_release(&v->requests, VCPU_REQ_VGIC_UPDATE);
+		return;
+	}
+	/* The entries the guest finished no longer wait: nothing to resample for them. */
+	if (v->vgic_resample && !hw_waiting_but(&v->vgic, done))
+		v->vgic_resample = false;
 }
 
 void vgic_init(const struct platform *p)
@@ -225,16 +237,21 @@ void vgic_vm_reset(struct vm *vm)
 	}
 }
 
-/* Whether an LR of c holds a HW-mapped interrupt the guest has not taken yet. */
-static bool hw_waiting(const struct vgic_cpu *c)
+/* Whether an LR of c but those in done holds a HW-mapped interrupt the guest has not taken yet. */
+static bool hw_waiting_but(const struct vgic_cpu *c, u32 done)
 {
 	unsigned int i;
 
 	for (i = 0; i < c->lr_used; i++) {
-		if (c->lr[i].hw && c->lr[i].state == VGIC_LR_PENDING)
+		if (c->lr[i].hw && c->lr[i].state == VGIC_LR_PENDING && !(done & BIT(i)))
 			return true;
 	}
 	return false;
+}
+
+static bool hw_waiting(const struct vgic_cpu *c)
+{
+	return hw_waiting_but(c, 0);
 }
 
 static void refill(struct vcpu *v)
@@ -413,31 +430,36 @@ static __attribute__((noinline)) int flush_one(struct vcpu *v, u32 intid, bool p
 	struct vgic_lr live = { 0 };
 
 	if (slot >= 0)
-		live = hw->read_lr((unsigned int)slot);
+		live = hw->read_lr((unsigned int)slot, &v->vgic.lr[slot]);
 	return vgic_flush_one(&v->vm->vgic, v->id, intid, pend, slot, &live);
 }
 
 bool vgic_inject_local(struct vcpu *v, u32 intid, bool pend)
 {
+	/* Read once: the calls below cannot change it, but the compiler does not know. */
+	const struct vgic_hw_ops *ops = hw;
 	struct vgic_cpu *c = &v->vgic;
+	const struct vgic_lr *lr;
 	int n;
 
 	/* A backend has all four LR operations or none. */
-	if (!hw || !hw->lr_empty)
+	if (!ops || !ops->lr_empty)
 		return false;
 	n = shadow_slot(c, intid);
-	if (n >= 0 && hw->lr_empty && hw->lr_empty((unsigned int)n) &&
+	if (n >= 0 && ops->lr_empty((unsigned int)n) &&
 	    vgic_rearm(&v->vm->vgic, v->id, intid, (unsigned int)n)) {
 		/* The LR still holds what c->lr[n] says, but for its state. */
-		hw->lr_set_pending((unsigned int)n);
+		lr = c->lr + (unsigned int)n;
+		ops->lr_set_pending((unsigned int)n, lr);
 	} else {
 		n = flush_one(v, intid, pend, n);
 		if (n < 0)
 			return false;
-		hw->write_lr((unsigned int)n, &c->lr[n]);
+		lr = &c->lr[n];
+		ops->write_lr((unsigned int)n, lr);
 	}
 	/* Its source was high a moment ago: look at it again from the next exit on. */
-	if (c->lr[n].hw && c->lr[n].state == VGIC_LR_PENDING)
+	if (lr->hw && lr->state == VGIC_LR_PENDING)
 		v->vgic_resample = VGIC_RESAMPLE_LATER;
 	return true;
 }

@@ -6,9 +6,11 @@
  * sees the same GIC version as the host.
  *
  * Every operation runs on the physical CPU whose interface it touches, with
- * interrupts masked (EL2 always is). The list-register operations are
- * called with the VM's vgic_dist.lock held (they only move values between
- * the hardware and the vgic_cpu shadow).
+ * interrupts masked (EL2 always is). The list-register operations take no
+ * lock: they only move values between the hardware and the vgic_cpu shadow
+ * of the vCPU pinned to that CPU, which only that CPU changes while the vCPU
+ * runs (GICv2's also deactivate the physical interrupts of HW entries the
+ * guest finished, on that CPU, where they were taken).
  */
 #ifndef VCPU_VGIC_HW_H
 #define VCPU_VGIC_HW_H
@@ -44,15 +46,33 @@ struct vgic_hw_ops {
 	int (*attach_vm)(struct vm *vm);
 	/**
 	 * Optional (NULL: every injection takes the full fold and flush):
-	 * reads hardware LR n, and writes lr to hardware LR n, n below
-	 * lr_count().
+	 * reads hardware LR n, whose shadow entry is *shadow (GICv2 finishes
+	 * there the physical deactivation a HW entry the guest deactivated
+	 * still owes, see gich_lr_decode()), and writes lr to hardware LR n,
+	 * n below lr_count().
 	 */
-	struct vgic_lr (*read_lr)(unsigned int n);
+	struct vgic_lr (*read_lr)(unsigned int n, const struct vgic_lr *shadow);
 	void (*write_lr)(unsigned int n, const struct vgic_lr *lr);
-	/** Optional: whether hardware LR n is empty (the guest finished with it). */
+	/**
+	 * Optional: whether hardware LR n is empty (the guest finished with it,
+	 * and nothing is owed for it: no EOI maintenance, no deactivation).
+	 */
 	bool (*lr_empty)(unsigned int n);
-	/** With lr_empty: makes empty hardware LR n pending again, its other fields as they are. */
-	void (*lr_set_pending)(unsigned int n);
+	/**
+	 * With lr_empty: makes empty hardware LR n pending again, as its shadow
+	 * entry *lr (in state pending) says, its other fields as they are.
+	 */
+	void (*lr_set_pending)(unsigned int n, const struct vgic_lr *lr);
+	/**
+	 * Optional (NULL: always the full update): on a maintenance interrupt,
+	 * finishes in place the LRs of c that only wanted it for work the
+	 * backend does itself (GICv2: a HW entry's physical deactivation),
+	 * leaving their shadow entries as they are, so that the fast path can
+	 * re-arm them. Returns the bits of the LRs so finished, or 0 when
+	 * anything else asked for the interrupt (underflow, an EOI the logic
+	 * must see): then the full update must run, and nothing was done.
+	 */
+	u32 (*maint_finish)(const struct vgic_cpu *c);
 };
 
 /** The GICv3 backend (vcpu/vgic/v3.c). */

@@ -321,26 +321,39 @@ out:
  * after the guest finished with it, and its LR, now empty, was written with
  * exactly what a fold and flush would write again. The interrupt state does
  * not change (its position on the pending list neither: it stays inactive),
- * but for the latch, which the new LR takes.
+ * but for the latch, which the new LR takes. A GICv2 SGI is re-armed only
+ * from the sender its LR names, id itself (an SGI to self), and only with
+ * no other sender waiting: that sender's pending bit is what the LR takes.
  */
 bool vgic_rearm(struct vgic_dist *d, unsigned int id, u32 intid, unsigned int slot)
 {
+	const struct vgic_lr *lr;
 	struct vgic_cpu *c;
 	struct vgic_irq *irq;
 	bool ok = false;
 
 	spin_lock(&d->lock);
 	c = id < d->cpu_count ? d->cpu[id] : NULL;
-	/* Private: no vgic_irq_get(). GICv2 SGIs (one LR per source) go the long way. */
-	irq = c && intid < VGIC_PRIVATE_COUNT && d->version == VGIC_V3 ? &c->priv[intid] : NULL;
-	if (irq && slot < c->lr_used && c->lr[slot].intid == intid &&
-	    c->lr[slot].state == VGIC_LR_PENDING && !c->lr[slot].eoi && irq->in_lr &&
-	    !irq->active && (!irq->level || irq->hw) && !irq->clr_pend && !irq->clr_act &&
-	    !irq->set_act && irq->enabled && (irq->group1 ? d->grp1_enabled : d->grp0_enabled) &&
-	    !c->asleep) {
-		irq->latch = false;
-		ok = true;
-	}
+	/* Private: no vgic_irq_get(). One test after another: this is the bench's path. */
+	if (!c || intid >= VGIC_PRIVATE_COUNT || slot >= c->lr_used || c->asleep)
+		goto out;
+	lr = &c->lr[slot];
+	irq = &c->priv[intid];
+	if (lr->intid != intid || lr->state != VGIC_LR_PENDING || lr->eoi)
+		goto out;
+	/* Each flag refuses it: one test of them all, not a branch each (u8: bitwise on purpose). */
+	if (((u8)!irq->in_lr | (u8)irq->active | ((u8)irq->level & (u8)!irq->hw) |
+	     (u8)irq->clr_pend | (u8)irq->clr_act | (u8)irq->set_act | (u8)!irq->enabled) ||
+	    !(irq->group1 ? d->grp1_enabled : d->grp0_enabled))
+		goto out;
+	/* A GICv2 SGI: only from the sender its LR names, id, with no other sender waiting. */
+	if (d->version == VGIC_V2 && intid < VGIC_SGI_COUNT &&
+	    (lr->source != id || (irq->sources & ~BIT(id))))
+		goto out;
+	irq->latch = false;
+	irq->sources = 0; /* a GICv2 SGI's: at most id's bit, taken by the LR */
+	ok = true;
+out:
 	spin_unlock(&d->lock);
 	return ok;
 }

@@ -24,6 +24,7 @@
 #include "vcpu/vgic/gich.h"
 #include "vcpu/vgic/glue.h"
 #include "vcpu/vgic/hw.h"
+#include "vcpu/vgic/lr_format.h"
 
 /* The guest's GIC frames: where QEMU's virt machine has them, which guests expect. */
 #define VGIC_V2_GICD_IPA 0x08000000UL
@@ -43,14 +44,22 @@ static unsigned int v2_lr_count(void)
 	return lrs;
 }
 
-/* LR n's neutral form, whose shadow (what was written) is *lr; see gich_lr_decode(). */
+/*
+ * LR n's neutral form, whose shadow (what was written) is *lr; see
+ * gich_lr_decode(). A HW entry the guest deactivated has its physical
+ * interrupt deactivated here, on the CPU that took it, and its EOI bit
+ * cleared in the same step: exactly once, whichever path looks first.
+ */
 static struct vgic_lr decode(unsigned int n, const struct vgic_lr *lr)
 {
 	bool deactivate;
-	struct vgic_lr now = gich_lr_decode(mmio_read32(gich_lr(n)), lr, &deactivate);
+	u32 val = mmio_read32(gich_lr(n));
+	struct vgic_lr now = gich_lr_decode(val, lr, &deactivate);
 
-	if (deactivate)
+	if (deactivate) {
 		gic_deactivate(lr->pintid);
+		mmio_write32(gich_lr(n), val & ~(u32)GICH_LR_EOI);
+	}
 	return now;
 }
 
@@ -71,6 +80,67 @@ static void v2_write_lrs(const struct vgic_cpu *c)
 	for (; i < lrs; i++)
 		mmio_write32(gich_lr(i), 0);
 	mmio_write32(gich + GICH_HCR, gich_hcr(c->underflow) | vgic_v2_hcr_overflow(c));
+}
+
+static struct vgic_lr v2_read_lr(unsigned int n, const struct vgic_lr *shadow)
+{
+	return decode(n, shadow);
+}
+
+static void v2_write_lr(unsigned int n, const struct vgic_lr *lr)
+{
+	mmio_write32(gich_lr(n), gich_lr_encode(lr));
+}
+
+static bool v2_lr_empty(unsigned int n)
+{
+	/* Invalid, and no EOI maintenance owed (IHI 0048B 5.3.9): a HW entry's deactivation done. */
+	return (mmio_read32(gich + GICH_ELRSR0) >> n) & 1;
+}
+
+/*
+ * An empty LR keeps its other fields (the guest's acknowledge and EOI only
+ * change State), so State is set back to pending and, for a HW entry, the
+ * EOI bit that decode() cleared when it deactivated the physical interrupt:
+ * the LR is again what gich_lr_encode() wrote.
+ */
+static void v2_lr_set_pending(unsigned int n, const struct vgic_lr *lr)
+{
+	u32 set = (u32)VGIC_LR_PENDING << GICH_LR_State_SHIFT;
+
+	if (lr->hw)
+		set |= GICH_LR_EOI;
+	mmio_write32(gich_lr(n), mmio_read32(gich_lr(n)) | set);
+}
+
+/*
+ * The EOI maintenance interrupt of a HW entry (the timer's, each time the
+ * guest handles it) only asks Partita to deactivate the physical interrupt:
+ * done here, the LR left as its shadow says but for the state and the EOI
+ * bit, so the next one re-arms it in place. Any other reason (underflow,
+ * the EOI of a level or multi-source SGI entry, which the logic must fold)
+ * takes the full update.
+ */
+static u32 v2_maint_finish(const struct vgic_cpu *c)
+{
+	u32 eisr, bits;
+
+	if (mmio_read32(gich + GICH_MISR) != GICH_MISR_EOI)
+		return 0;
+	eisr = mmio_read32(gich + GICH_EISR0);
+	for (bits = eisr; bits; bits &= bits - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(bits);
+
+		/* Only entries decode() finishes: HW, and written as delivering something. */
+		if (n >= c->lr_used || !c->lr[n].hw || c->lr[n].state == VGIC_LR_INVALID)
+			return 0;
+	}
+	for (bits = eisr; bits; bits &= bits - 1) {
+		unsigned int n = (unsigned int)__builtin_ctz(bits);
+
+		(void)decode(n, &c->lr[n]);
+	}
+	return eisr;
 }
 
 /*
@@ -119,17 +189,32 @@ static enum vcpu_stop gicd_read(struct vcpu *v, const struct mmio_dev *d, struct
 	return vgic_read_done(v, a, err, val);
 }
 
-/* A GICD_SGIR write comes here too: the logic makes the SGIs, the kick delivers them. */
-static enum vcpu_stop gicd_write(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a,
-				 u64 val)
+/* Out of line, as the SGI to self need not pay for kick's stack-protector check. */
+static __attribute__((noinline)) enum vcpu_stop gicd_write_slow(struct vcpu *v,
+								struct mmio_access a, u64 val)
 {
 	u32 kick = 0;
 	int err;
 
 	vgic_sync(v);
 	err = vgic_v2_dist_write(&v->vm->vgic, v->id, a.off, mmio_size(a), val, &kick);
-	(void)d;
 	return vgic_write_done(v, a, err, kick);
+}
+
+/*
+ * A GICD_SGIR write comes here too: the logic makes the SGIs, the kick
+ * delivers them. One naming exactly the writer goes straight into its LR
+ * when it can (vgic_inject_local()), with no fold, no refill and no kick:
+ * the SGI to self whose cost make bench holds.
+ */
+static enum vcpu_stop gicd_write(struct vcpu *v, const struct mmio_dev *d, struct mmio_access a,
+				 u64 val)
+{
+	(void)d;
+	if (vgic_v2_sgir_self(v->id, a.off, mmio_size(a), val) &&
+	    vgic_inject_local(v, (u32)val & VGIC_GICD_SGIR_SGIINTID_MASK, true))
+		return mmio_write_done(v, a);
+	return gicd_write_slow(v, a, val);
 }
 
 /* The guest's GICC: the host's GICV, mapped so that the CPU interface needs no exit. */
@@ -184,4 +269,9 @@ const struct vgic_hw_ops vgic_hw_v2 = {
 	.write_lrs = v2_write_lrs,
 	.reset_cpu_if = v2_reset_cpu_if,
 	.attach_vm = v2_attach_vm,
+	.read_lr = v2_read_lr,
+	.write_lr = v2_write_lr,
+	.lr_empty = v2_lr_empty,
+	.lr_set_pending = v2_lr_set_pending,
+	.maint_finish = v2_maint_finish,
 };

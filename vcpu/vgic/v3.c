@@ -140,8 +140,9 @@ static void v3_write_lrs(const struct vgic_cpu *c)
 	/* The next exception return is context synchronizing: no ISB needed before the guest. */
 }
 
-static struct vgic_lr v3_read_lr(unsigned int n)
+static struct vgic_lr v3_read_lr(unsigned int n, const struct vgic_lr *shadow)
 {
+	(void)shadow;
 	return vgic_lr_v3_decode(ich_lr_read(n));
 }
 
@@ -150,8 +151,9 @@ static void v3_write_lr(unsigned int n, const struct vgic_lr *lr)
 	ich_lr_write(n, vgic_lr_v3_encode(lr));
 }
 
-static void v3_lr_set_pending(unsigned int n)
+static void v3_lr_set_pending(unsigned int n, const struct vgic_lr *lr)
 {
+	(void)lr;
 	/* An empty LR keeps its other fields (IHI 0069 12.4.6): only State changes. */
 	ich_lr_or(n, (u64)VGIC_LR_PENDING << ICH_LR_EL2_State_SHIFT);
 }

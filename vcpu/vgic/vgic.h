@@ -306,6 +306,29 @@ int vgic_v3_redist_write(struct vgic_dist *d, unsigned int rd, u64 offset, unsig
 /** Reads the GICv2 distributor frame (4 KiB) as vCPU id; returns 0 or -E_INVAL. */
 int vgic_v2_dist_read(struct vgic_dist *d, unsigned int id, u64 offset, unsigned int size,
 		      u64 *val);
+/* GICD_SGIR (IHI 0048B 4.3.15): its offset, and the fields that say who it targets. */
+#define VGIC_GICD_SGIR 0xf00
+#define VGIC_GICD_SGIR_SGIINTID_MASK 0xfU
+#define VGIC_GICD_SGIR_CPUTargetList_SHIFT 16
+#define VGIC_GICD_SGIR_TargetListFilter_SHIFT 24
+#define VGIC_GICD_SGIR_FILTER_SELF 2 /* TargetListFilter 0b10: the requesting CPU only */
+
+/**
+ * Whether a write of val (size bytes) at offset of the GICv2 distributor
+ * frame by vCPU id is a valid GICD_SGIR write whose only target is id
+ * itself (TargetListFilter 0b10, or 0b00 with id's bit alone in
+ * CPUTargetList): the SGI to self, which needs no target walk. Inline: it
+ * is on the path whose cost make bench holds.
+ */
+static inline bool vgic_v2_sgir_self(unsigned int id, u64 offset, unsigned int size, u64 val)
+{
+	u32 filter = ((u32)val >> VGIC_GICD_SGIR_TargetListFilter_SHIFT) & 3;
+	u32 list = ((u32)val >> VGIC_GICD_SGIR_CPUTargetList_SHIFT) & 0xff;
+
+	return offset == VGIC_GICD_SGIR && size == 4 &&
+	       (filter == VGIC_GICD_SGIR_FILTER_SELF || (filter == 0 && list == BIT(id)));
+}
+
 /** Writes the GICv2 distributor frame as vCPU id; returns 0 or -E_INVAL. */
 int vgic_v2_dist_write(struct vgic_dist *d, unsigned int id, u64 offset, unsigned int size, u64 val,
 		       u32 *kick);
