@@ -45,6 +45,8 @@ UNIT_TESTS += vgic_gich
 UNIT_SRCS_vgic_gich := vcpu/vgic/gich.c vcpu/vgic/lr_format.c
 UNIT_TESTS += vgic_fast
 UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
+UNIT_TESTS += vm_layout
+UNIT_SRCS_vm_layout := core/vm_layout.c
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
