@@ -101,17 +101,64 @@ static int find_passthrough(const void *fdt, const char *compat, const char *nam
 	return 0;
 }
 
+/*
+ * A stopgap until the device-tree configuration parser lands: an initrd
+ * that is a "partita,config" blob (DESIGN.md section 5) gives one VM from
+ * its first vm node's name, cpus, memory, kernel, initrd, bootargs and
+ * console, with no further checks than vm_create() makes. Returns 1 with
+ * *cfg filled, 0 if the initrd is no such blob, or -E_INVAL after a line.
+ */
+static int config_blob_vm(const void *blob, u64 size, struct vm_config *cfg)
+{
+	int vm, len = 0, klen = 0, ilen = 0, mlen = 0;
+	const fdt32_t *cpus, *mem;
+	const char *s;
+
+	if (size < 64 || fdt_check_header(blob) || fdt_totalsize(blob) > size ||
+	    fdt_node_check_compatible(blob, 0, "partita,config"))
+		return 0;
+	vm = fdt_first_subnode(blob, 0);
+	while (vm >= 0 && strncmp(fdt_get_name(blob, vm, NULL), "vm@", 3))
+		vm = fdt_next_subnode(blob, vm);
+	cpus = vm >= 0 ? fdt_getprop(blob, vm, "cpus", &len) : NULL;
+	mem = vm >= 0 ? fdt_getprop(blob, vm, "memory", &mlen) : NULL;
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->image = vm >= 0 ? fdt_getprop(blob, vm, "kernel", &klen) : NULL;
+	if (!cpus || len < 4 || len > 4 * VM_MAX_VCPUS || !mem || mlen != 16 || !cfg->image) {
+		log_err("vm config: the initrd's \"partita,config\" blob has no vm node with cpus, "
+			"memory (two address and two size cells) and kernel");
+		return -E_INVAL;
+	}
+	s = fdt_getprop(blob, vm, "name", NULL);
+	fmt_format(cfg->name, sizeof(cfg->name), "%s", s ? s : "vm0");
+	cfg->cpu_count = (unsigned int)len / 4;
+	for (unsigned int i = 0; i < cfg->cpu_count; i++)
+		cfg->cpus[i] = fdt32_to_cpu(cpus[i]);
+	cfg->ram_ipa = ((u64)fdt32_to_cpu(mem[0]) << 32) | fdt32_to_cpu(mem[1]);
+	cfg->ram_size = ((u64)fdt32_to_cpu(mem[2]) << 32) | fdt32_to_cpu(mem[3]);
+	cfg->image_size = (u64)klen;
+	cfg->initrd = fdt_getprop(blob, vm, "initrd", &ilen);
+	cfg->initrd_size = cfg->initrd ? (u64)ilen : 0;
+	cfg->bootargs = fdt_getprop(blob, vm, "bootargs", NULL);
+	s = fdt_getprop(blob, vm, "console", NULL);
+	cfg->console =
+		s && !strcmp(s, "passthrough") ? VM_CONSOLE_PASSTHROUGH : VM_CONSOLE_EMULATED;
+	s = fdt_getprop(blob, vm, "kernel-format", NULL);
+	cfg->kernel_format = s && !strcmp(s, "raw") ? VM_KERNEL_RAW : VM_KERNEL_IMAGE;
+	return 1;
+}
+
 int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm_config *out,
 		       unsigned int max)
 {
 	const char *args = host_bootargs(host_fdt);
 	struct bootargs ba;
 	unsigned int count, per_vm, i;
+	int blob;
 
 	/* Said once, here, where the bootargs are read first. */
 	bootargs_warn(args);
 	bootargs_parse(args, &ba);
-	count = ba.vms;
 	if (!p->has_initrd)
 		return 0;
 	/* U-Boot, given no initrd, hands over a copy of the kernel (Partita) instead. */
@@ -119,6 +166,10 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 		log_warn("vm config: the initrd is a copy of Partita itself, not a guest: no VM");
 		return 0;
 	}
+	blob = max ? config_blob_vm((const void *)p->initrd.base, p->initrd.size, &out[0]) : 0;
+	if (blob)
+		return blob;
+	count = ba.vms;
 	per_vm = p->cpu_count / count;
 	if (per_vm > VM_MAX_VCPUS)
 		per_vm = VM_MAX_VCPUS;

@@ -47,6 +47,8 @@ UNIT_TESTS += vgic_fast
 UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
 UNIT_TESTS += vm_layout
 UNIT_SRCS_vm_layout := core/vm_layout.c
+UNIT_TESTS += guest_fdt
+UNIT_SRCS_guest_fdt := core/guest_fdt.c lib/fmt.c $(UNIT_VGIC_SRCS)
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
@@ -65,6 +67,8 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call UNIT_TEST_RULE,$(t))))
 # absolute path so the binary runs from any directory.
 $(UNIT_OUT)/obj/$(UNIT_DIR)/test_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
 $(UNIT_OUT)/test_fdt: $(UNIT_DTBS)
+$(UNIT_OUT)/obj/$(UNIT_DIR)/test_guest_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
+$(UNIT_OUT)/test_guest_fdt: $(UNIT_DTBS)
 # Discovery refuses memory over the board's devices, which board.h places.
 $(UNIT_OUT)/obj/platform/fdt.o: HOST_CFLAGS += -Iplatform/$(BOARD)
 
