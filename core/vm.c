@@ -63,8 +63,8 @@ static int place_images(struct vm *vm, const struct vm_config *cfg, struct vm_im
 		cfg->image_size, cfg->initrd ? cfg->initrd_size : 0, &l, &need);
 
 	if (err == VM_LAYOUT_NOT_IMAGE) {
-		log_err("vm %s: kernel: not an arm64 Image (no \"ARM\\x64\" magic at byte 56) and "
-			"not declared raw",
+		log_err("vm %s: kernel: not an arm64 Image (no Image magic at byte 56) and not "
+			"declared raw",
 			cfg->name);
 		return -E_INVAL;
 	}

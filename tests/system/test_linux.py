@@ -111,10 +111,11 @@ def wait_for_shell(q, tries=20):
     q.fail(f"the shell did not answer {tries} probes")
 
 
+@pytest.mark.parametrize("cpu", ["cortex-a57", "max"])
 @pytest.mark.parametrize("gic", [3, 2])
-def test_linux_shell(linux_vm, gic):
+def test_linux_shell(linux_vm, gic, cpu):
     """Boot to the shell with 2 vCPUs; typed commands run and answer; poweroff ends QEMU."""
-    q = linux_vm(gic=gic)
+    q = linux_vm(gic=gic, cpu=cpu)
     q.expect(r"^partita: vm linux0: owns console /pl011@9000000 and its SPI, INTID 33$")
     q.expect(r"^partita: vm0 linux0: 2 vCPUs on cpu0\.\.1, 256 MiB at IPA 0x40000000")
     q.expect(rf"^partita: ready: cpus=2 gic=v{gic} .* vms=1$")
