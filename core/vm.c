@@ -294,7 +294,7 @@ static int init_stage2(struct vm *vm, const struct vm_config *cfg)
  */
 static int map_device(struct vm *vm, const char *what, u64 base, u64 size)
 {
-	u64 start = ALIGN_DOWN(base, PAGE_SIZE), end = ALIGN_UP(base + size, PAGE_SIZE);
+	u64 first = ALIGN_DOWN(base, PAGE_SIZE), end = ALIGN_UP(base + size, PAGE_SIZE);
 	int err;
 
 	if (!size || base + size < base) {
@@ -302,10 +302,10 @@ static int map_device(struct vm *vm, const char *what, u64 base, u64 size)
 			base, size);
 		return -E_INVAL;
 	}
-	err = stage2_map(&vm->s2, ipa_init(start), pa_init(start), end - start, S2_MEM_DEVICE);
+	err = stage2_map(&vm->s2, ipa_init(first), pa_init(first), end - first, S2_MEM_DEVICE);
 	if (err)
 		log_err("vm %s: %s: 0x%lx+0x%lx cannot be mapped at stage 2 (error %d)", vm->name,
-			what, start, end - start, err);
+			what, first, end - first, err);
 	return err;
 }
 

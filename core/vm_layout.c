@@ -41,7 +41,7 @@ enum vm_layout_error vm_layout_place(u64 ram_ipa, u64 ram_size, bool raw, const 
 				     u64 image_size, u64 initrd_size, struct vm_layout *out,
 				     u64 *need_ram)
 {
-	u64 start, footprint, top, room, need;
+	u64 start, footprint, top, room;
 
 	memset(out, 0, sizeof(*out));
 	if (raw) {
@@ -68,6 +68,8 @@ enum vm_layout_error vm_layout_place(u64 ram_ipa, u64 ram_size, bool raw, const 
 	if (ram_size < VM_LAYOUT_DTB_MAX || (initrd_size && initrd_size > room) || start > top ||
 	    footprint > top - start) {
 		if (need_ram) {
+			u64 need;
+
 			/* Saturate rather than wrap on absurd header values. */
 			need = MIN(start, ~0UL / 4) + MIN(footprint, ~0UL / 4);
 			need = ALIGN_UP(need, PAGE_SIZE) +
