@@ -53,6 +53,9 @@ unsigned int vm_count(void)
 	return built;
 }
 
+/* The layout keeps room for the DTB that build_dtb() writes. */
+_Static_assert(VM_LAYOUT_DTB_MAX == GUEST_FDT_MAX, "the DTB's room and its size differ");
+
 /* Where the kernel, initrd and DTB go in the VM's RAM (core/vm_layout.c). */
 static int place_images(struct vm *vm, const struct vm_config *cfg, struct vm_images *img)
 {
