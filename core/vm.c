@@ -168,8 +168,18 @@ static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
 			cfg->name, cfg->ram_ipa, cfg->ram_size, stage2_ipa_bits());
 		return -E_INVAL;
 	}
-	/* 2 MiB alignment lets stage 2 map RAM with blocks: fewer TLB misses. */
-	if (!palloc_alloc(cfg->ram_size, SZ_2M, &vm->ram_pa)) {
+	if (cfg->ram_identity) {
+		/* For DMA by a passed-through device without an SMMU: IPA == PA. */
+		vm->ram_pa = pa_init(cfg->ram_ipa);
+		if (palloc_claim(vm->ram_pa, cfg->ram_size)) {
+			log_err("vm %s: memory: identity 0x%lx+0x%lx is not free RAM: it is not "
+				"RAM, or overlaps Partita, the boot loader's blobs, a reserved "
+				"region or another VM",
+				cfg->name, cfg->ram_ipa, cfg->ram_size);
+			return -E_INVAL;
+		}
+	} else if (!palloc_alloc(cfg->ram_size, SZ_2M, &vm->ram_pa)) {
+		/* 2 MiB alignment lets stage 2 map RAM with blocks: fewer TLB misses. */
 		log_no_memory(cfg->name, "memory", cfg->ram_size, SZ_2M);
 		return -E_NOMEM;
 	}

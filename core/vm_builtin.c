@@ -104,8 +104,9 @@ static int find_passthrough(const void *fdt, const char *compat, const char *nam
 /*
  * A stopgap until the device-tree configuration parser lands: an initrd
  * that is a "partita,config" blob (DESIGN.md section 5) gives one VM from
- * its first vm node's name, cpus, memory, kernel, initrd, bootargs and
- * console, with no further checks than vm_create() makes. Returns 1 with
+ * its first vm node's name, cpus, memory (and "identity"), kernel,
+ * kernel-format, initrd, bootargs and console, with no further checks than
+ * vm_create() makes. Returns 1 with
  * *cfg filled, 0 if the initrd is no such blob, or -E_INVAL after a line.
  */
 static int config_blob_vm(const void *blob, u64 size, struct vm_config *cfg)
@@ -143,6 +144,8 @@ static int config_blob_vm(const void *blob, u64 size, struct vm_config *cfg)
 	s = fdt_getprop(blob, vm, "console", NULL);
 	cfg->console =
 		s && !strcmp(s, "passthrough") ? VM_CONSOLE_PASSTHROUGH : VM_CONSOLE_EMULATED;
+	/* Stopgap's own spelling: an empty "identity" property maps RAM at IPA == PA. */
+	cfg->ram_identity = fdt_getprop(blob, vm, "identity", NULL) != NULL;
 	s = fdt_getprop(blob, vm, "kernel-format", NULL);
 	cfg->kernel_format = s && !strcmp(s, "raw") ? VM_KERNEL_RAW : VM_KERNEL_IMAGE;
 	return 1;

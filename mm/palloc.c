@@ -128,6 +128,26 @@ int palloc_exclude(paddr_t base, u64 size)
 	return err;
 }
 
+int palloc_claim(paddr_t base, u64 size)
+{
+	u64 b = pa_addr(base), e = b + size;
+	unsigned int i;
+	int err = -E_BUSY;
+
+	if (!size || !IS_ALIGNED(b, PAGE_SIZE) || !IS_ALIGNED(size, PAGE_SIZE) || e < b)
+		return -E_INVAL;
+	spin_lock(&lock);
+	/* Free ranges are disjoint and merged: the claim must lie inside one. */
+	for (i = 0; i < range_count; i++) {
+		if (ranges[i].base <= b && e <= ranges[i].end) {
+			err = exclude_locked(b, e);
+			break;
+		}
+	}
+	spin_unlock(&lock);
+	return err;
+}
+
 bool palloc_alloc(u64 size, u64 align, paddr_t *out)
 {
 	unsigned int i;

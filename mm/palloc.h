@@ -36,6 +36,15 @@ int palloc_exclude(paddr_t base, u64 size);
  */
 bool palloc_alloc(u64 size, u64 align, paddr_t *out);
 
+/**
+ * Takes exactly [base, base+size) (page-aligned, size not zero) out of the
+ * free memory, for RAM that must sit at a given physical address (a VM's
+ * identity-mapped RAM). Returns 0; -E_BUSY when any page of it is not free
+ * (Partita's own, another VM's, reserved, or no RAM at all), nothing taken;
+ * -E_INVAL for a range not page-aligned, empty or wrapping.
+ */
+int palloc_claim(paddr_t base, u64 size);
+
 /** Returns [base, base+size) to the free memory. */
 int palloc_free(paddr_t base, u64 size);
 

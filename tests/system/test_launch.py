@@ -70,3 +70,14 @@ def test_ram_too_small_is_refused(boot, tmp_path):
     q.expect(r"^partita: error: vm small0: memory: 8 MiB do not hold the kernel \(\d+ KiB\), "
              r"initrd \(8192 KiB\) and DTB; 10 MiB would$")
     q.expect(r"^partita: error: configuration refused: no VM started$")
+
+
+def test_identity_ram_over_partita_is_refused(boot, tmp_path):
+    """Identity RAM must be free RAM: over Partita's own image (at RAM + 2 MiB) it is refused."""
+    raw = os.path.join(qemu_mod.build_dir(), "guests", "raw", "psci.bin")
+    blob = config(tmp_path, "ident0", raw, extra='kernel-format = "raw"; identity;')
+    q = boot(smp=2, extra=["-initrd", blob], timeout=30)
+    q.expect(r"^partita: error: vm ident0: memory: identity 0x40000000\+0x4000000 is not free "
+             r"RAM: it is not RAM, or overlaps Partita, the boot loader's blobs, a reserved "
+             r"region or another VM$")
+    q.expect(r"^partita: error: configuration refused: no VM started$")

@@ -38,7 +38,8 @@ CONFIG = """/dts-v1/;
 	vm@0 {{
 		name = "linux0";
 		cpus = <0 1>;
-		memory = <0x0 0x40000000 0x0 0x10000000>;
+		memory = <0x0 {ram:#x} 0x0 0x10000000>;
+		{identity}
 		kernel = /incbin/("{image}");
 		initrd = /incbin/("{initrd}");
 		bootargs = "earlycon";
@@ -65,16 +66,21 @@ def linux_images():
     return IMAGE, INITRD
 
 
-@pytest.fixture(scope="module")
-def linux_config(linux_images, tmp_path_factory):
-    """The configuration blob: the VM, its kernel and initramfs, for -initrd."""
-    d = tmp_path_factory.mktemp("linux")
+def make_config(images, d, ram=0x40000000, identity=False):
+    """A configuration blob: the VM, its kernel and initramfs, for -initrd."""
     src, blob = d / "linux.dts", d / "linux.vmimg"
-    src.write_text(CONFIG.format(image=linux_images[0], initrd=linux_images[1]))
+    src.write_text(CONFIG.format(image=images[0], initrd=images[1], ram=ram,
+                                 identity="identity;" if identity else ""))
     # "name" is the configuration's property, not the legacy node name.
     subprocess.run(["dtc", "-q", "-E", "no-name_properties", "-I", "dts", "-O", "dtb",
                     "-o", str(blob), str(src)], check=True, timeout=120)
     return str(blob)
+
+
+@pytest.fixture(scope="module")
+def linux_config(linux_images, tmp_path_factory):
+    """The blob of the test VM: 256 MiB at IPA 0x40000000."""
+    return make_config(linux_images, tmp_path_factory.mktemp("linux"))
 
 
 @pytest.fixture
@@ -83,13 +89,14 @@ def linux_vm(request, partita_bin, linux_config):
     started = []
     request.node.partita_qemus = started
 
-    def start(gic=3, cpu="cortex-a57", smp=2):
+    def start(gic=3, cpu="cortex-a57", smp=2, config=None):
         machine = f"virt,virtualization=on,gic-version={gic}"
         args = qemu_mod.machine_args(machine, cpu, smp) + [
-            "-kernel", partita_bin, "-initrd", linux_config]
+            "-kernel", partita_bin, "-initrd", config or linux_config]
         q = qemu_mod.Qemu(args, timeout=TIMEOUT, fail_on=FAIL_ON, stdin=True,
                           name=f"Linux under Partita on {machine} -cpu {cpu} -smp {smp}")
-        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_linux_gic{gic}_{cpu}.log")
+        tag = "_identity" if config else ""
+        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_linux_gic{gic}_{cpu}{tag}.log")
         started.append(q)
         return q.start()
 
@@ -137,4 +144,17 @@ def test_linux_shell(linux_vm, gic, cpu):
     # busybox's poweroff -f: PSCI SYSTEM_OFF, the VM stops, the last VM powers the machine off.
     q.send("poweroff -f\n")
     q.expect(r"^partita: vm0 linux0: powered off \(PSCI SYSTEM_OFF\)")
+    assert q.wait_exit() == 0
+
+
+def test_linux_identity_ram(linux_vm, linux_images, tmp_path):
+    """RAM mapped at IPA == PA (for DMA without an SMMU): 0x50000000, clear of
+    Partita, the FDT and the boot loader's initrd; Linux sees it there."""
+    q = linux_vm(config=make_config(linux_images, tmp_path, ram=0x50000000, identity=True))
+    q.expect(r"^partita: vm0 linux0: 2 vCPUs on cpu0\.\.1, 256 MiB at IPA 0x50000000 "
+             r"\(PA 0x50000000\)")
+    q.expect(r"^\[\s*[0-9.]+\]\s+node\s+0: \[mem 0x0000000050000000-0x000000005fffffff\]$")
+    q.expect(BANNER)
+    wait_for_shell(q)
+    q.send("poweroff -f\n")
     assert q.wait_exit() == 0

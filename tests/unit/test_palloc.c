@@ -510,6 +510,34 @@ static void test_largest_free_run(void **state)
 	assert_int_equal(palloc_largest(PG), mib);
 }
 
+/* A claim at a fixed address succeeds only when every page of it is free. */
+static void test_claim(void **state)
+{
+	const u64 mib = 1UL << 20;
+
+	(void)state;
+	add(BANK, 64 * mib);
+	exclude(BANK + 8 * mib, PG); /* something of Partita's */
+	assert_int_equal(palloc_claim(pa_init(BANK + 16 * mib), 16 * mib), 0);
+	assert_int_equal(palloc_free_bytes(), 48 * mib - PG);
+	/* Taken once, never twice; overlapping it, or a used page, or no RAM: busy. */
+	assert_int_equal(palloc_claim(pa_init(BANK + 16 * mib), 16 * mib), -E_BUSY);
+	assert_int_equal(palloc_claim(pa_init(BANK + 30 * mib), 4 * mib), -E_BUSY);
+	assert_int_equal(palloc_claim(pa_init(BANK + 6 * mib), 4 * mib), -E_BUSY);
+	assert_int_equal(palloc_claim(pa_init(BANK + 62 * mib), 4 * mib), -E_BUSY);
+	assert_int_equal(palloc_claim(pa_init(0x1000), PG), -E_BUSY);
+	assert_int_equal(palloc_free_bytes(), 48 * mib - PG);
+	/* Malformed. */
+	assert_int_equal(palloc_claim(pa_init(BANK + 1), PG), -E_INVAL);
+	assert_int_equal(palloc_claim(pa_init(BANK), PG + 1), -E_INVAL);
+	assert_int_equal(palloc_claim(pa_init(BANK), 0), -E_INVAL);
+	assert_int_equal(palloc_claim(pa_init(~0UL - PG + 1), 2 * PG), -E_INVAL);
+	/* Exactly a whole free range, and what remains still allocates. */
+	assert_int_equal(palloc_claim(pa_init(BANK + 32 * mib), 32 * mib), 0);
+	assert_int_equal(palloc_free_bytes(), 16 * mib - PG);
+	assert_int_equal(alloc(8 * mib, PG), BANK);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -539,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup(test_exclude_across_many_ranges, reset),
 		cmocka_unit_test_setup(test_wrapping_ranges, reset),
 		cmocka_unit_test_setup(test_largest_free_run, reset),
+		cmocka_unit_test_setup(test_claim, reset),
 	};
 
 	return cmocka_run_group_tests_name("palloc", tests, NULL, NULL);
