@@ -158,3 +158,22 @@ def test_linux_identity_ram(linux_vm, linux_images, tmp_path):
     wait_for_shell(q)
     q.send("poweroff -f\n")
     assert q.wait_exit() == 0
+
+
+def test_linux_reboot(linux_vm):
+    """reboot -f: PSCI SYSTEM_RESET reloads the VM from its pristine kernel and
+    initramfs; Linux comes up again, with both vCPUs and its console."""
+    q = linux_vm()
+    q.expect(BANNER)
+    wait_for_shell(q)
+    q.send("echo marker-$((5*5)) > /tmp/x; reboot -f\n")
+    q.expect(r"^partita: vm0 linux0: reset \(PSCI SYSTEM_RESET\), by vcpu\d$")
+    q.expect(r"^\[\s*[0-9.]+\] smp: Brought up 1 node, 2 CPUs$")
+    m = q.expect(BANNER)
+    assert m.group(2) == "2"
+    wait_for_shell(q)
+    # A fresh initramfs: nothing of the first boot's tmpfs is left.
+    q.send("cat /tmp/x 2>&1 | sed s/^/x:/\n")
+    q.expect(r"^x:cat: can't open '/tmp/x': No such file or directory$")
+    q.send("poweroff -f\n")
+    assert q.wait_exit() == 0
