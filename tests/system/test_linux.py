@@ -177,3 +177,24 @@ def test_linux_reboot(linux_vm):
     q.expect(r"^x:cat: can't open '/tmp/x': No such file or directory$")
     q.send("poweroff -f\n")
     assert q.wait_exit() == 0
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_linux_cpu_hotplug(linux_vm, gic):
+    """CPU 1 taken offline (PSCI CPU_OFF) and back (CPU_ON), twice: Linux
+    sees it go and come back, and it runs work again afterwards."""
+    q = linux_vm(gic=gic)
+    q.expect(BANNER)
+    wait_for_shell(q)
+    for i in range(2):
+        q.send("echo 0 > /sys/devices/system/cpu/cpu1/online; "
+               "echo off$((1+1))=$(cat /sys/devices/system/cpu/online)\n")
+        q.expect(r"^off2=0$")
+        q.send("echo 1 > /sys/devices/system/cpu/cpu1/online; "
+               "echo on$((1+1))=$(cat /sys/devices/system/cpu/online)\n")
+        q.expect(r"^on2=0-1$")
+    # Work pinned to CPU 1 runs there.
+    q.send("taskset -c 1 sh -c 'echo ran$((2+2)) on cpu $(cut -d\" \" -f39 /proc/self/stat)'\n")
+    q.expect(r"^ran4 on cpu 1$")
+    q.send("poweroff -f\n")
+    assert q.wait_exit() == 0
