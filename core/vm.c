@@ -5,10 +5,10 @@
 
 #include "arch/cache.h"
 #include "core/guest_fdt.h"
-#include "core/vm_layout.h"
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/smp.h"
+#include "core/vm_layout.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "mm/palloc.h"
