@@ -170,6 +170,9 @@ int vm_builtin_configs(const struct platform *p, const void *host_fdt, struct vm
 		return 0;
 	}
 	blob = max ? config_blob_vm((const void *)p->initrd.base, p->initrd.size, &out[0]) : 0;
+	if (blob > 0 && ba.passthrough == BOOTARGS_PASSTHROUGH_PL031 &&
+	    find_passthrough(host_fdt, "arm,pl031", "pl031", &out[0]))
+		return -E_INVAL;
 	if (blob)
 		return blob;
 	count = ba.vms;

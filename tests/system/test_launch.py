@@ -81,3 +81,18 @@ def test_identity_ram_over_partita_is_refused(boot, tmp_path):
              r"RAM: it is not RAM, or overlaps Partita, the boot loader's blobs, a reserved "
              r"region or another VM$")
     q.expect(r"^partita: error: configuration refused: no VM started$")
+
+
+def test_second_passthrough_spi_is_refused(boot, tmp_path):
+    """The vGIC follows one passed-through SPI per VM: the console's after the
+    RTC's is refused with a line, not silently put in the first one's place."""
+    raw = os.path.join(qemu_mod.build_dir(), "guests", "raw", "psci.bin")
+    blob = config(tmp_path, "two0", raw,
+                  extra='kernel-format = "raw"; console = "passthrough";')
+    q = boot(smp=2, extra=["-initrd", blob, "-append", "partita.passthrough=pl031"],
+             timeout=30)
+    q.expect(r"^partita: vm two0: owns pl031 and its SPI, INTID 34$")
+    q.expect(r"^partita: error: vm two0: console /pl011@9000000: INTID 33 cannot be passed "
+             r"through: the VM already has INTID 34, and one passed-through interrupt per VM "
+             r"is all Partita supports yet$")
+    q.expect(r"^partita: error: configuration refused: no VM started$")
