@@ -5,6 +5,7 @@
 #   make check      host unit tests, then the system tests under QEMU
 #   make unit       host unit tests only
 #   make bench      exit-path costs, counted in instructions under QEMU -icount
+#   make linux-guest Debian's arm64 kernel and a busybox initramfs, in build/linux/
 #   make clean
 
 BOARD ?= qemu-virt
@@ -111,6 +112,18 @@ QEMU_RUN := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cor
 run: $(BUILD)/partita.bin
 	@echo "Partita on QEMU: press Ctrl-a then x to quit."
 	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
+
+# The Linux guest's images come from Debian's archive (scripts/guest-linux.sh),
+# once: they do not depend on the compiler, so every build variant shares them.
+LINUX_DIR := build/linux
+LINUX_IMAGES := $(LINUX_DIR)/Image $(LINUX_DIR)/initrd.cpio.gz
+
+.PHONY: linux-guest
+linux-guest: $(LINUX_IMAGES)
+
+$(LINUX_IMAGES) &: scripts/guest-linux.sh scripts/mkcpio.py
+	@echo "  GET     $(LINUX_IMAGES)"
+	$(Q)scripts/guest-linux.sh $(LINUX_DIR)
 
 include guests/test/guests.mk
 include bench/bench.mk

@@ -10,12 +10,11 @@
 #include <string.h>
 
 #include "core/guest_fdt.h"
+#include "core/vm_layout.h"
 #include "lib/log.h"
 #include "vcpu/testdev.h"
 
 #define COMPATIBLE "partita,config"
-#define IMAGE_MAGIC_OFFSET 56
-#define IMAGE_HEADER_SIZE 64
 #define BOOTARGS_MAX 2047 /* Linux's arm64 COMMAND_LINE_SIZE is 2048, with the NUL */
 #define DEVICE_PATH_MAX 256
 #define SPI_MAX 987 /* GIC SPIs are INTIDs 32 to 1019 */
@@ -28,16 +27,6 @@ struct vm_parse {
 	const char *blob;
 	bool has_cpus, has_memory;
 };
-
-static u64 le64(const u8 *p)
-{
-	u64 v = 0;
-	int i;
-
-	for (i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
 
 static u64 be_cells(const u8 *p, unsigned int n)
 {
@@ -54,50 +43,24 @@ static bool overlaps(u64 a, u64 asize, u64 b, u64 bsize)
 	return a < b + bsize && b < a + asize;
 }
 
-bool config_is_arm64_image(const void *image, u64 size)
-{
-	return size >= IMAGE_HEADER_SIZE &&
-	       !memcmp((const u8 *)image + IMAGE_MAGIC_OFFSET, "ARM\x64", 4);
-}
-
-/* Where the kernel goes and how much of RAM it takes from there. */
-static void kernel_place(const struct vm_config *cfg, u64 *offset, u64 *footprint)
-{
-	const u8 *k = cfg->image;
-	u64 image_size;
-
-	*offset = CONFIG_RAW_OFFSET;
-	*footprint = cfg->image_size;
-	if (cfg->kernel_format != VM_KERNEL_IMAGE || !config_is_arm64_image(k, cfg->image_size))
-		return;
-	image_size = le64(k + 16);
-	/* Kernels older than 3.17 leave image_size 0 and mean text_offset 0x80000. */
-	if (!image_size)
-		return;
-	*offset = le64(k + 8);
-	*footprint = MAX(image_size, cfg->image_size);
-}
-
 int config_layout(const struct vm_config *cfg, struct config_layout *out)
 {
-	u64 dtb, kernel_end;
+	struct vm_layout l;
+	u64 need = 0;
 
 	memset(out, 0, sizeof(*out));
-	kernel_place(cfg, &out->kernel_offset, &out->kernel_footprint);
-	if (cfg->ram_size < GUEST_FDT_MAX)
+	/* The placement vm_create() makes (core/vm_layout.c): the check and the load agree. */
+	if (vm_layout_place(cfg->ram_ipa, cfg->ram_size, cfg->kernel_format == VM_KERNEL_RAW,
+			    cfg->image, cfg->image_size, cfg->initrd ? cfg->initrd_size : 0, &l,
+			    &need) != VM_LAYOUT_OK) {
+		out->need_ram = need;
 		return -E_INVAL;
-	dtb = cfg->ram_size - GUEST_FDT_MAX;
-	out->dtb_offset = dtb;
-	/* Both kernel values come from the image: compare them apart, so no sum can wrap. */
-	if (out->kernel_offset > dtb || out->kernel_footprint > dtb - out->kernel_offset)
-		return -E_INVAL;
-	kernel_end = out->kernel_offset + out->kernel_footprint;
-	if (!cfg->initrd)
-		return 0;
-	if (cfg->initrd_size > dtb - kernel_end)
-		return -E_INVAL;
-	out->initrd_offset = ALIGN_DOWN(dtb - cfg->initrd_size, PAGE_SIZE);
-	return out->initrd_offset < kernel_end ? -E_INVAL : 0;
+	}
+	out->kernel_offset = l.kernel_offset;
+	out->kernel_footprint = l.kernel_end - l.kernel_offset;
+	out->initrd_offset = l.initrd_offset;
+	out->dtb_offset = l.dtb_offset;
+	return 0;
 }
 
 /* -- values ---------------------------------------------------------------------- */
@@ -405,7 +368,7 @@ static int check_vm(struct vm_parse *ps)
 		return -E_INVAL;
 	}
 	if (cfg->kernel_format == VM_KERNEL_IMAGE &&
-	    !config_is_arm64_image(cfg->image, cfg->image_size)) {
+	    !vm_layout_is_image(cfg->image, cfg->image_size)) {
 		VM_ERR(ps, "kernel",
 		       "not an arm64 Image (no Image magic \"ARMd\" at offset 56); "
 		       "for another image, say kernel-format = \"raw\"");
@@ -415,10 +378,10 @@ static int check_vm(struct vm_parse *ps)
 		return err;
 	if (config_layout(cfg, &l)) {
 		VM_ERR(ps, mem,
-		       "%lu KiB cannot hold the kernel (%lu KiB at offset 0x%lx), the initrd "
-		       "(%lu KiB) and the device tree (%lu KiB)",
-		       cfg->ram_size >> 10, l.kernel_footprint >> 10, l.kernel_offset,
-		       cfg->initrd_size >> 10, GUEST_FDT_MAX >> 10);
+		       "%lu KiB cannot hold the kernel (%lu KiB in its file, more if its header "
+		       "asks), the initrd (%lu KiB) and the device tree (%lu KiB); %lu KiB would",
+		       cfg->ram_size >> 10, cfg->image_size >> 10, cfg->initrd_size >> 10,
+		       VM_LAYOUT_DTB_MAX >> 10, l.need_ram >> 10);
 		return -E_INVAL;
 	}
 	if (cfg->test_device && overlaps(cfg->ram_ipa, cfg->ram_size, TESTDEV_IPA, TESTDEV_SIZE)) {

@@ -25,8 +25,6 @@
 #define CONFIG_HEADER "partita,config\0"
 #define CONFIG_HEADER_SIZE 16
 
-/* Where a raw kernel goes, as QEMU loads one: RAM base + 0x80000. */
-#define CONFIG_RAW_OFFSET 0x80000UL
 /* Guest RAM may not reach beyond a 40-bit IPA (Partita's stage-2 cap). */
 #define CONFIG_IPA_LIMIT (1UL << 40)
 
@@ -59,20 +57,17 @@ struct config_layout {
 	u64 kernel_footprint; /* bytes the kernel occupies from there, BSS included */
 	u64 initrd_offset; /* 0 without an initrd */
 	u64 dtb_offset; /* the guest DTB, GUEST_FDT_MAX bytes at the top of RAM */
+	u64 need_ram; /* when they do not fit: the RAM size that would do */
 };
 
 /**
- * Where the kernel, initrd and DTB of cfg go in its RAM: an arm64 Image at
- * its header's text_offset (0x80000 if its image_size is 0, as kernels
- * before 3.17 mean), a raw kernel at CONFIG_RAW_OFFSET, the DTB in the
- * last GUEST_FDT_MAX bytes, the initrd page-aligned just below it. Returns
+ * Where the kernel, initrd and DTB of cfg go in its RAM, as
+ * vm_layout_place() (core/vm_layout.h) places them for vm_create(). Returns
  * 0, or -E_INVAL when they do not all fit without overlapping (no sum can
  * wrap, whatever the header says). Logs nothing.
  */
 int config_layout(const struct vm_config *cfg, struct config_layout *out);
 
-/** Whether the size bytes at image start like an arm64 Image (magic "ARM\x64" at 56). */
-bool config_is_arm64_image(const void *image, u64 size);
 
 /**
  * Parses the configuration blob at blob (at most size bytes may be read),

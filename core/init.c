@@ -421,6 +421,7 @@ static void core_main_on_cpu_stack(void *arg)
 	for (unsigned int i = 0; i < plat.cpu_count; i++)
 		irq_init_cpu(i);
 	vgic_init(&plat);
+	vm_init(&plat);
 	serror_init();
 	init_gic_this_cpu(boot_cpu);
 	hvc_probe_firmware();

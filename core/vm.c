@@ -1,5 +1,6 @@
 #include "core/vm.h"
 
+#include <libfdt.h>
 #include <string.h>
 
 #include "arch/cache.h"
@@ -7,6 +8,7 @@
 #include "core/panic.h"
 #include "core/percpu.h"
 #include "core/smp.h"
+#include "core/vm_layout.h"
 #include "lib/fmt.h"
 #include "lib/log.h"
 #include "mm/palloc.h"
@@ -20,7 +22,6 @@
 #include "vcpu/vuart.h"
 #include "vcpu/vgic/glue.h"
 
-#define IMAGE_MAGIC 0x644d5241U /* "ARM\x64" at offset 56 of an arm64 Image */
 #define STOP_TIMEOUT_MS 1000
 
 /* What a VM needs to start again from scratch: pristine images outside its RAM. */
@@ -29,10 +30,14 @@ struct vm_images {
 	u64 kernel_size;
 	u64 kernel_offset; /* from the RAM base */
 	u64 entry; /* IPA */
+	const void *initrd; /* NULL: none */
+	u64 initrd_size;
+	u64 initrd_offset; /* from the RAM base */
 	void *dtb;
 	u64 dtb_ipa;
 };
 
+static const struct platform *plat;
 static struct vm vms[VM_MAX];
 static struct vm_images images[VM_MAX];
 static unsigned int built;
@@ -40,42 +45,49 @@ static volatile bool all_built; /* secondaries wait for this before looking at t
 static unsigned int stopped;
 static struct spinlock stopped_lock = SPINLOCK_INIT;
 
+void vm_init(const struct platform *p)
+{
+	plat = p;
+}
+
 unsigned int vm_count(void)
 {
 	return built;
 }
 
-/* Where an arm64 Image wants to go, per the Linux boot protocol; else at the base. */
-static int place_kernel(struct vm *vm, const struct vm_config *cfg, struct vm_images *img)
-{
-	const u8 *k = cfg->image;
-	u64 footprint = cfg->image_size;
-	u32 magic;
+/* The layout keeps room for the DTB that build_dtb() writes. */
+_Static_assert(VM_LAYOUT_DTB_MAX == GUEST_FDT_MAX, "the DTB's room and its size differ");
 
-	img->kernel = cfg->image;
-	img->kernel_size = cfg->image_size;
-	img->kernel_offset = 0;
-	if (cfg->image_size >= 64) {
-		memcpy(&magic, k + 56, sizeof(magic));
-		if (magic == IMAGE_MAGIC) {
-			memcpy(&img->kernel_offset, k + 8, sizeof(u64));
-			memcpy(&footprint, k + 16, sizeof(u64));
-			/* Kernels older than 3.17 leave image_size 0 and mean text_offset 0x80000. */
-			if (!footprint)
-				img->kernel_offset = 0x80000;
-			footprint = MAX(footprint, cfg->image_size);
-		}
-	}
-	img->entry = vm->ram_ipa + img->kernel_offset;
-	img->dtb_ipa = vm->ram_ipa + vm->ram_size - GUEST_FDT_MAX;
-	/* Both values come from the image: compare them apart, so no sum can wrap. */
-	if (img->kernel_offset > vm->ram_size - GUEST_FDT_MAX ||
-	    footprint > vm->ram_size - GUEST_FDT_MAX - img->kernel_offset) {
-		log_err("vm %s: kernel: %lu bytes at offset 0x%lx do not fit in memory of %lu "
-			"MiB with the DTB at its top",
-			cfg->name, footprint, img->kernel_offset, vm->ram_size >> 20);
+/* Where the kernel, initrd and DTB go in the VM's RAM (core/vm_layout.c). */
+static int place_images(struct vm *vm, const struct vm_config *cfg, struct vm_images *img)
+{
+	struct vm_layout l;
+	u64 need = 0;
+	enum vm_layout_error err = vm_layout_place(
+		vm->ram_ipa, vm->ram_size, cfg->kernel_format == VM_KERNEL_RAW, cfg->image,
+		cfg->image_size, cfg->initrd ? cfg->initrd_size : 0, &l, &need);
+
+	if (err == VM_LAYOUT_NOT_IMAGE) {
+		log_err("vm %s: kernel: not an arm64 Image (no Image magic at byte 56) and not "
+			"declared raw",
+			cfg->name);
 		return -E_INVAL;
 	}
+	if (err) {
+		log_err("vm %s: memory: %lu MiB do not hold the kernel (%lu KiB), initrd (%lu KiB) "
+			"and DTB; %lu MiB would",
+			cfg->name, vm->ram_size >> 20, cfg->image_size >> 10,
+			cfg->initrd ? cfg->initrd_size >> 10 : 0, need >> 20);
+		return -E_INVAL;
+	}
+	img->kernel = cfg->image;
+	img->kernel_size = cfg->image_size;
+	img->kernel_offset = l.kernel_offset;
+	img->entry = vm->ram_ipa + l.kernel_offset;
+	img->initrd = cfg->initrd;
+	img->initrd_size = cfg->initrd ? cfg->initrd_size : 0;
+	img->initrd_offset = l.initrd_offset;
+	img->dtb_ipa = vm->ram_ipa + l.dtb_offset;
 	return 0;
 }
 
@@ -177,9 +189,55 @@ static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
 	return err;
 }
 
+/* The host node of a device the VM gets, with its ranges at the same IPAs. */
+static void describe_node(struct guest_fdt_node *n, const char *path, const u64 *base,
+			  const u64 *size, unsigned int count)
+{
+	n->path = path;
+	n->reg_count = MIN(count, GUEST_FDT_MAX_REGS);
+	for (unsigned int i = 0; i < n->reg_count; i++)
+		n->reg[i] = (struct plat_range){ base[i], size[i] };
+}
+
+/* What the guest's DTB says: the configuration, the host's GIC and timer, the nodes it owns. */
+static void describe(const struct vm *vm, const struct vm_config *cfg, const struct vm_images *img,
+		     struct guest_fdt_vm *d)
+{
+	const struct plat_uart *u = &plat->uart;
+
+	memset(d, 0, sizeof(*d));
+	d->name = cfg->name;
+	d->bootargs = cfg->bootargs;
+	d->ram_ipa = vm->ram_ipa;
+	d->ram_size = vm->ram_size;
+	d->vcpu_count = cfg->cpu_count;
+	d->initrd_ipa = vm->ram_ipa + img->initrd_offset;
+	d->initrd_size = img->initrd_size;
+	d->gic_version = plat->gic.version;
+	d->timer = plat->timer;
+	d->host_fdt = (const void *)plat->fdt.base;
+	if (cfg->test_device)
+		d->test_device = (struct plat_range){ TESTDEV_IPA, TESTDEV_SIZE };
+	d->console = -1;
+	/* The console UART, emulated or the real one, at the host's address: stdout-path. */
+	if (u->kind != UART_NONE && u->path[0] == '/') {
+		d->console = 0;
+		describe_node(&d->nodes[d->node_count++], u->path, &u->reg.base, &u->reg.size, 1);
+	}
+	for (unsigned int i = 0; i < cfg->device_count && d->node_count < GUEST_FDT_MAX_NODES;
+	     i++) {
+		const struct vm_device *dev = &cfg->devices[i];
+
+		describe_node(&d->nodes[d->node_count++], dev->path, dev->reg_base, dev->reg_size,
+			      dev->reg_count);
+	}
+}
+
 static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_images *img)
 {
+	static struct guest_fdt_vm d; /* built by the boot CPU alone, one VM after the other */
 	paddr_t buf;
+	int err;
 
 	if (!palloc_alloc(GUEST_FDT_MAX, PAGE_SIZE, &buf)) {
 		log_no_memory(cfg->name, "device tree", GUEST_FDT_MAX, PAGE_SIZE);
@@ -188,15 +246,23 @@ static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_image
 	img->dtb = (void *)pa_addr(buf);
 	/* All of it is copied into the guest: nothing of earlier use may remain. */
 	memset(img->dtb, 0, GUEST_FDT_MAX);
-	if (guest_fdt_build(cfg, img->dtb, GUEST_FDT_MAX)) {
-		log_err("vm %s: its device tree, with %u vCPUs and %zu characters of bootargs, "
-			"does not fit in %lu KiB",
-			cfg->name, cfg->cpu_count, cfg->bootargs ? strlen(cfg->bootargs) : 0,
-			GUEST_FDT_MAX >> 10);
-		return -E_NOMEM;
+	describe(vm, cfg, img, &d);
+	err = guest_fdt_build(&d, img->dtb, GUEST_FDT_MAX);
+	if (err == -E_NOENT) {
+		for (unsigned int i = 0; i < d.node_count; i++) {
+			if (fdt_path_offset(d.host_fdt, d.nodes[i].path) < 0)
+				log_err("vm %s: devices: \"%s\" is not in the host's device tree",
+					cfg->name, d.nodes[i].path);
+		}
+		/* -E_NOENT would say a CPU is offline (vm_create()). */
+		return -E_INVAL;
 	}
-	(void)vm;
-	return 0;
+	if (err)
+		log_err("vm %s: its device tree, with %u vCPUs, %u devices and %zu characters of "
+			"bootargs, does not fit in %lu KiB",
+			cfg->name, cfg->cpu_count, d.node_count,
+			cfg->bootargs ? strlen(cfg->bootargs) : 0, GUEST_FDT_MAX >> 10);
+	return err;
 }
 
 /* Zeroes RAM, copies the pristine images in, and makes it all visible to a guest with caches off. */
@@ -207,6 +273,8 @@ static void load(struct vm *vm)
 
 	memset(ram, 0, vm->ram_size);
 	memcpy(ram + img->kernel_offset, img->kernel, img->kernel_size);
+	if (img->initrd)
+		memcpy(ram + img->initrd_offset, img->initrd, img->initrd_size);
 	memcpy(ram + (img->dtb_ipa - vm->ram_ipa), img->dtb, GUEST_FDT_MAX);
 	dcache_clean_inval_poc(ram, vm->ram_size);
 	icache_inval_all();
@@ -228,32 +296,91 @@ static int init_stage2(struct vm *vm, const struct vm_config *cfg)
 }
 
 /*
- * Gives vm the devices of the machine its configuration names: their
- * registers mapped at the same IPA as Device memory (the guest drives them
- * directly), their SPIs owned by the VM and delivered with the HW bit.
+ * Maps a device's registers at the same IPA as Device memory (the guest
+ * drives it directly), page-rounded as stage 2 maps pages. Returns 0 or the
+ * error after a line naming the device.
  */
-static int passthrough(struct vm *vm, const struct vm_config *cfg)
+static int map_device(struct vm *vm, const char *what, u64 base, u64 size)
 {
-	unsigned int i, j;
+	u64 first = ALIGN_DOWN(base, PAGE_SIZE), end = ALIGN_UP(base + size, PAGE_SIZE);
+	int err;
+
+	if (!size || base + size < base) {
+		log_err("vm %s: %s: register range 0x%lx+0x%lx is empty or wraps", vm->name, what,
+			base, size);
+		return -E_INVAL;
+	}
+	err = stage2_map(&vm->s2, ipa_init(first), pa_init(first), end - first, S2_MEM_DEVICE);
+	if (err)
+		log_err("vm %s: %s: 0x%lx+0x%lx cannot be mapped at stage 2 (error %d)", vm->name,
+			what, first, end - first, err);
+	return err;
+}
+
+/* Gives vm a physical SPI, delivered with the HW bit. Returns 0 or the error, logged. */
+static int give_spi(struct vm *vm, const char *what, u32 intid)
+{
+	int err;
+
+	err = vgic_vm_passthrough_spi(vm, intid);
+	if (!err)
+		log_info("vm %s: owns %s and its SPI, INTID %u", vm->name, what, intid);
+	return err;
+}
+
+/* The SPI of the host node at path: its first interrupt, in the GIC binding's cells. */
+static int node_spi(const char *path, u32 *intid)
+{
+	const void *fdt = (const void *)plat->fdt.base;
+	int node = fdt_path_offset(fdt, path), len = 0;
+	const fdt32_t *irq = node >= 0 ? fdt_getprop(fdt, node, "interrupts", &len) : NULL;
+
+	if (!irq || len < 12 || fdt32_to_cpu(irq[0]) != 0 /* GIC_SPI */ ||
+	    fdt32_to_cpu(irq[1]) > 1019 - 32)
+		return -E_NOENT;
+	*intid = 32 + fdt32_to_cpu(irq[1]);
+	return 0;
+}
+
+/*
+ * console = "passthrough": the host's console UART itself is the VM's, its
+ * registers at the same IPA and its SPI HW-mapped. Partita keeps writing
+ * its own (rare, after boot) lines to it, polled, through the data and
+ * flag registers only, which change nothing the guest's driver set up
+ * (docs/architecture.md, "Console passthrough").
+ */
+static int give_console(struct vm *vm)
+{
+	const struct plat_uart *u = &plat->uart;
+	char what[PLAT_PATH_MAX + 16];
+	u32 intid;
+
+	if (u->kind == UART_NONE || u->path[0] != '/') {
+		log_err("vm %s: console: passthrough needs the host's console UART, named by "
+			"/chosen/stdout-path; the host's device tree names none",
+			vm->name);
+		return -E_INVAL;
+	}
+	fmt_format(what, sizeof(what), "console %s", u->path);
+	if (node_spi(u->path, &intid)) {
+		log_err("vm %s: %s: its node has no SPI in \"interrupts\"", vm->name, what);
+		return -E_INVAL;
+	}
+	return map_device(vm, what, u->reg.base, u->reg.size) ?: give_spi(vm, what, intid);
+}
+
+/* The devices the configuration passes through: their ranges and SPIs. */
+static int give_devices(struct vm *vm, const struct vm_config *cfg)
+{
 	int err = 0;
 
-	for (i = 0; i < cfg->device_count && !err; i++) {
-		const struct vm_device *d = &cfg->devices[i];
+	for (unsigned int i = 0; i < cfg->device_count && !err; i++) {
+		const struct vm_device *dev = &cfg->devices[i];
 
-		for (j = 0; j < d->reg_count && !err; j++) {
-			err = stage2_map(&vm->s2, ipa_init(d->reg_base[j]), pa_init(d->reg_base[j]),
-					 d->reg_size[j], S2_MEM_DEVICE);
-			if (err)
-				log_err("vm %s: devices: %s: 0x%lx+0x%lx cannot be mapped at stage "
-					"2 "
-					"(error %d)",
-					cfg->name, d->path, d->reg_base[j], d->reg_size[j], err);
-		}
-		for (j = 0; j < d->irq_count && !err; j++)
-			err = vgic_vm_passthrough_spi(vm, d->intid[j]);
-		if (!err)
-			log_info("vm %s: owns %s at 0x%lx, with %u SPI%s", cfg->name, d->path,
-				 d->reg_base[0], d->irq_count, d->irq_count == 1 ? "" : "s");
+		for (unsigned int r = 0; r < dev->reg_count && !err; r++)
+			err = map_device(vm, dev->path, dev->reg_base[r], dev->reg_size[r]);
+		for (unsigned int q = 0; q < dev->irq_count && !err; q++)
+			err = give_spi(vm, dev->path, dev->intid[q]);
 	}
 	return err;
 }
@@ -290,7 +417,7 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 	err = check_cpus(cfg);
 	err = err ?: init_stage2(vm, cfg);
 	err = err ?: alloc_ram(vm, cfg);
-	err = err ?: place_kernel(vm, cfg, img);
+	err = err ?: place_images(vm, cfg, img);
 	err = err ?: build_dtb(vm, cfg, img);
 	if (!err && cfg->test_device) {
 		err = testdev_attach(vm);
@@ -317,8 +444,9 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 	err = vgic_vm_init(vm);
 	if (!err && cfg->console == VM_CONSOLE_EMULATED)
 		err = emulated_console(vm);
-	if (!err)
-		err = passthrough(vm, cfg);
+	if (!err && cfg->console == VM_CONSOLE_PASSTHROUGH)
+		err = give_console(vm);
+	err = err ?: give_devices(vm, cfg);
 	if (err) {
 		/* Not started: its CPUs must not run it. */
 		for (i = 0; i < cfg->cpu_count; i++)

@@ -9,6 +9,13 @@
 #include "core/vm_config.h"
 
 /**
+ * Tells the VM builder about the machine: the host FDT its guests' device
+ * trees are made from, the GIC version, timer and console UART. Called once,
+ * before the first vm_create().
+ */
+void vm_init(const struct platform *p);
+
+/**
  * Builds VM number id from cfg: RAM, stage-2 tables, devices, DTB, images,
  * and pins its vCPUs. Returns 0, or a negative error after logging a line
  * naming the VM and what is wrong: -E_NOENT when a physical CPU it needs is

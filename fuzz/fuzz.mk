@@ -18,7 +18,7 @@ FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-Iplatform/$(BOARD)
 FUZZ_HOST_DTB := $(abspath $(UNIT_OUT)/dts/config-host.dtb)
 FUZZ_TARGETS := config fdt
-FUZZ_SRCS_config := fuzz/fuzz_config.c core/config.c core/config_machine.c platform/fdt.c \
+FUZZ_SRCS_config := fuzz/fuzz_config.c core/config.c core/vm_layout.c core/config_machine.c platform/fdt.c \
 	platform/layout.c lib/log.c lib/fmt.c
 FUZZ_SRCS_fdt := fuzz/fuzz_fdt.c platform/fdt.c platform/layout.c lib/log.c lib/fmt.c
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_OUT)/fuzz_%)

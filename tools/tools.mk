@@ -10,7 +10,7 @@ TOOL_CC := gcc
 TOOL_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
 	-Wstrict-prototypes -Wvla -Itests/unit/fake -I. -Iplatform/$(BOARD) -MMD -MP
 PARTITA_CONFIG := $(BUILD)/partita-config
-TOOL_CONFIG_SRCS := tools/partita-config.c core/config.c lib/log.c lib/fmt.c
+TOOL_CONFIG_SRCS := tools/partita-config.c core/config.c core/vm_layout.c lib/log.c lib/fmt.c
 TOOL_CONFIG_OBJS := $(TOOL_CONFIG_SRCS:%.c=$(BUILD)/host/tools/%.o)
 
 all: $(PARTITA_CONFIG)

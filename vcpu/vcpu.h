@@ -12,6 +12,7 @@
 #include "vcpu/vgic/vgic.h"
 
 #define VM_MAX_VCPUS 8
+#define VM_MAX_PT_SPIS 16 /* physical SPIs one VM may own */
 #define VM_MAX_MMIO 8
 #define VM_NAME_MAX 32
 /*
@@ -170,8 +171,10 @@ struct vm {
 	u64 cntvoff; /* CNTVOFF_EL2 of every vCPU: the counter when the VM (re)started */
 	struct vgic_dist vgic; /* its virtual GIC distributor: vcpu/vgic/ */
 	struct vgic_irq vgic_spis[VGIC_VM_SPIS];
-	u32 passthrough_spi; /* a physical SPI it owns (vcpu/vgic/glue.c), or 0 */
-	bool passthrough_on; /* whether that SPI is enabled at the physical GIC */
+	/* The physical SPIs it owns (vcpu/vgic/glue.c): its devices' and a passed-through console's. */
+	u32 passthrough_spis[VM_MAX_PT_SPIS];
+	unsigned int passthrough_count;
+	u32 passthrough_on; /* bit i: passthrough_spis[i] is enabled at the physical GIC */
 };
 
 /** The guest's general register n, where 31 is XZR (reads 0, writes ignored). */

@@ -125,3 +125,19 @@ $(BUILD)/guests/native/%.bin: $(BUILD)/guests/native/%.elf
 
 -include $(wildcard $(BUILD)/guests/*.d $(BUILD)/guests/rt/*.d)
 -include $(wildcard $(BUILD)/guests/native/*.d $(BUILD)/guests/native/rt/*.d)
+
+# Raw variant (build/guests/raw/): the psci guest linked at RAM + 0x80000,
+# where a configuration with kernel-format "raw" has it loaded, as QEMU
+# loads a raw kernel (tests/system/test_launch.py).
+RAW_BASE := 0x40080000
+GUEST_RAW_BINS := $(BUILD)/guests/raw/psci.bin
+
+guests: $(GUEST_RAW_BINS)
+
+$(BUILD)/guests/raw/%.elf: $(BUILD)/guests/%.o $(GUEST_RT) guests/test/rt/guest.ld
+	@mkdir -p $(dir $@)
+	@echo "  LD      $@ (raw)"
+	$(Q)$(LD) $(GUEST_LDFLAGS) --defsym=GUEST_BASE=$(RAW_BASE) -o $@ $(filter %.o,$^)
+
+$(BUILD)/guests/raw/%.bin: $(BUILD)/guests/raw/%.elf
+	$(Q)$(OBJCOPY) -O binary $< $@

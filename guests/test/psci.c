@@ -232,6 +232,9 @@ void guest_main(void *dtb)
 	      "x0 does not point to a DTB with the VM's memory");
 	check(!(boot_state[0] & SCTLR_M), "boot-state", "MMU on at entry");
 	check((boot_state[1] & DAIF_ALL) == DAIF_ALL, "boot-state", "DAIF 0x%lx", boot_state[1]);
+	/* The arm64 boot protocol: x1-x3 zero, reserved for future use. */
+	check(!boot_state[2] && !boot_state[3] && !boot_state[4], "boot-state",
+	      "x1-x3 at entry 0x%lx 0x%lx 0x%lx", boot_state[2], boot_state[3], boot_state[4]);
 	verdict("boot-state");
 	versions();
 	features();

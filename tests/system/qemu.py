@@ -80,7 +80,7 @@ def machine_args(machine="virt,virtualization=on,gic-version=3", cpu="cortex-a57
 class Qemu:
     """One QEMU run. Start it with start(), then wait_for() / wait_exit()."""
 
-    def __init__(self, args, timeout=20.0, name="qemu", fail_on=None):
+    def __init__(self, args, timeout=20.0, name="qemu", fail_on=None, stdin=False):
         self.cmd = [QEMU, "-nic", "none", "-display", "none", "-serial", "stdio",
                     "-monitor", "none", "-no-reboot"] + [str(a) for a in args]
         self.timeout = timeout
@@ -100,11 +100,14 @@ class Qemu:
         # rather than waiting for the timeout.
         self.fail_on = re.compile(fail_on, re.MULTILINE) if fail_on else None
         self._fail_scan = 0
+        # With stdin, send() types on the first serial port; otherwise it reads nothing.
+        self.stdin = stdin
 
     # -- lifetime ---------------------------------------------------------
 
     def start(self):
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.DEVNULL,
+        self.proc = subprocess.Popen(self.cmd,
+                                     stdin=subprocess.PIPE if self.stdin else subprocess.DEVNULL,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      preexec_fn=_die_with_parent, close_fds=True)
         _live.add(self)
@@ -273,6 +276,27 @@ class Qemu:
             self._drain(0.3)
             line = text[text.rfind("\n", 0, bad.start()) + 1:].split("\n", 1)[0]
             self.fail(f"unexpected line matching {self.fail_on.pattern!r}: {line!r}")
+
+    def poll(self, regex, seconds):
+        """Like expect(), but gives up after `seconds` returning None, leaving
+        QEMU running (for a probe that may need repeating)."""
+        pattern = re.compile(regex, re.MULTILINE)
+        until = min(self.deadline, time.monotonic() + seconds)
+        while True:
+            text = self._complete_text()
+            self._check_fail_on(text)
+            m = pattern.search(text, self._pos)
+            if m:
+                self._pos = m.end()
+                return m
+            if self._eof or time.monotonic() >= until:
+                return None
+            self._read(until)
+
+    def send(self, text):
+        """Type text on the console (the QEMU must have been made with stdin=True)."""
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
 
     def expect_no(self, regex, seconds):
         """Watch the console for `seconds` more and fail if a line matches `regex`

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/vm_layout.h"
 #include "core/guest_fdt.h"
 #include "lib/log.h"
 #include "log_capture.h"
@@ -347,8 +348,9 @@ static void test_too_small(void **state)
 	(void)state;
 	/* The header's image_size fills 66 MiB but for the DTB at the top. */
 	EXPECT_VM_REFUSED("a { cpus = <0>; " MEM64 " kernel = /incbin/(\"image-big.bin\"); };", 0,
-			  "vm a: memory: 65536 KiB cannot hold the kernel (67520 KiB at offset "
-			  "0x0), the initrd (0 KiB) and the device tree (64 KiB)");
+			  "vm a: memory: 65536 KiB cannot hold the kernel (0 KiB in its file, more "
+			  "if its header asks), the initrd (0 KiB) and the device tree (64 KiB); "
+			  "67584 KiB would");
 	expect_clean("a { cpus = <0>; memory = <0x0 0x40000000 0x0 0x4200000>;"
 		     " kernel = /incbin/(\"image-big.bin\"); };");
 	EXPECT_VM_REFUSED(
@@ -426,7 +428,7 @@ static void test_layout(void **state)
 	c = image_vm(0, 0x200000, 0x4000000);
 	c.kernel_format = VM_KERNEL_RAW;
 	assert_int_equal(config_layout(&c, &l), 0);
-	assert_int_equal(l.kernel_offset, CONFIG_RAW_OFFSET);
+	assert_int_equal(l.kernel_offset, VM_LAYOUT_RAW_OFFSET);
 	assert_int_equal(l.kernel_footprint, 64);
 	/* The initrd, page-aligned, right under the DTB. */
 	c = image_vm(0, 0x200000, 0x4000000);

@@ -46,12 +46,16 @@ UNIT_SRCS_vgic_gich := vcpu/vgic/gich.c vcpu/vgic/lr_format.c
 UNIT_TESTS += vgic_fast
 UNIT_SRCS_vgic_fast := $(UNIT_VGIC_SRCS)
 UNIT_TESTS += config
-UNIT_SRCS_config := core/config.c core/config_machine.c platform/fdt.c platform/layout.c \
+UNIT_SRCS_config := core/config.c core/vm_layout.c core/config_machine.c platform/fdt.c platform/layout.c \
 	lib/log.c lib/fmt.c $(UNIT_DIR)/log_capture.c
 UNIT_TESTS += vpl011
 UNIT_SRCS_vpl011 := vcpu/vpl011.c
 UNIT_TESTS += conbuf
 UNIT_SRCS_conbuf := platform/conbuf.c
+UNIT_TESTS += vm_layout
+UNIT_SRCS_vm_layout := core/vm_layout.c
+UNIT_TESTS += guest_fdt
+UNIT_SRCS_guest_fdt := core/guest_fdt.c lib/fmt.c $(UNIT_VGIC_SRCS)
 
 UNIT_BINS := $(UNIT_TESTS:%=$(UNIT_OUT)/test_%)
 UNIT_DTBS := $(patsubst $(UNIT_DIR)/dts/%.dts,$(UNIT_OUT)/dts/%.dtb,$(wildcard $(UNIT_DIR)/dts/*.dts))
@@ -85,6 +89,8 @@ $(UNIT_CONFIG_INPUTS)/image.bin: tests/unit/config_inputs.py
 	@echo "  GEN     $(dir $@)"
 	$(Q)python3 $< $(dir $@)
 
+$(UNIT_OUT)/obj/$(UNIT_DIR)/test_guest_fdt.o: HOST_CFLAGS += -DDTB_DIR='"$(abspath $(UNIT_OUT)/dts)"'
+$(UNIT_OUT)/test_guest_fdt: $(UNIT_DTBS)
 # Discovery refuses memory over the board's devices, which board.h places.
 $(UNIT_OUT)/obj/platform/fdt.o: HOST_CFLAGS += -Iplatform/$(BOARD)
 

@@ -116,6 +116,12 @@ int vgic_vm_passthrough_spi(struct vm *vm, u32 intid)
 
 	if (!hw)
 		return 0;
+	if (vm->passthrough_count == VM_MAX_PT_SPIS) {
+		log_err("vm %s: SPI %u cannot be passed through: the VM owns %d already, the most "
+			"one VM may",
+			vm->name, intid, VM_MAX_PT_SPIS);
+		return -E_NOMEM;
+	}
 	if (intid < GIC_NR_PRIVATE || intid >= 32 + VGIC_VM_SPIS || intid >= gic_nr_lines()) {
 		log_err("vm %s: SPI %u cannot be passed through: its virtual GIC has INTIDs 32 to "
 			"%u",
@@ -133,7 +139,7 @@ int vgic_vm_passthrough_spi(struct vm *vm, u32 intid)
 	gic_disable(v0->pcpu, intid);
 	gic_set_edge(v0->pcpu, intid, false);
 	gic_route_spi(intid, v0->pcpu);
-	vm->passthrough_spi = intid;
+	vm->passthrough_spis[vm->passthrough_count++] = intid;
 	return 0;
 }
 
@@ -227,14 +233,14 @@ void vgic_vm_reset(struct vm *vm)
 	if (!hw)
 		return;
 	vgic_reset(&vm->vgic);
-	if (vm->passthrough_spi) {
+	for (unsigned int i = 0; i < vm->passthrough_count; i++) {
 		struct vcpu *v0 = &vm->vcpus[0];
 
 		/* Disabled until the new run enables it; an activation the old run left is gone. */
-		gic_disable(v0->pcpu, vm->passthrough_spi);
-		gic_clear_pending_active(v0->pcpu, vm->passthrough_spi);
-		vm->passthrough_on = false;
+		gic_disable(v0->pcpu, vm->passthrough_spis[i]);
+		gic_clear_pending_active(v0->pcpu, vm->passthrough_spis[i]);
 	}
+	vm->passthrough_on = 0;
 }
 
 /* Whether an LR of c but those in done holds a HW-mapped interrupt the guest has not taken yet. */
@@ -378,21 +384,20 @@ void vgic_kick(struct vcpu *self, u32 kick)
  */
 static void sync_passthrough(struct vm *vm)
 {
-	u32 intid = vm->passthrough_spi;
-	const struct vgic_irq *irq;
-	bool on;
-
-	if (!intid)
+	if (!vm->passthrough_count)
 		return;
-	irq = &vm->vgic.spis[intid - 32];
 	spin_lock(&vm->vgic.lock);
-	on = irq->enabled;
-	if (on != vm->passthrough_on) {
+	for (unsigned int i = 0; i < vm->passthrough_count; i++) {
+		u32 intid = vm->passthrough_spis[i];
+		bool on = vm->vgic.spis[intid - 32].enabled;
+
+		if (on == !!(vm->passthrough_on & BIT(i)))
+			continue;
 		if (on)
 			gic_enable(vm->vcpus[0].pcpu, intid);
 		else
 			gic_disable(vm->vcpus[0].pcpu, intid);
-		vm->passthrough_on = on;
+		vm->passthrough_on ^= (u32)BIT(i);
 	}
 	spin_unlock(&vm->vgic.lock);
 }

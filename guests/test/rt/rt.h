@@ -97,8 +97,8 @@ bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size);
 /** Called for an IRQ taken at EL1 (from SPx), if set (the GIC runtime sets it). */
 extern void (*rt_irq_hook)(void);
 
-/* What the hypervisor left in SCTLR_EL1 and DAIF when vCPU 0 started. */
-extern u64 boot_state[2];
+/* What the hypervisor left in SCTLR_EL1, DAIF, x1, x2 and x3 when vCPU 0 started. */
+extern u64 boot_state[6];
 
 /* Each test defines guest_main; guest_secondary has a default in rt.c. */
 void guest_main(void *dtb);

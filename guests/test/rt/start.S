@@ -21,6 +21,9 @@ _start:
 primary:
 	mov	x19, x0
 	/* The registers the boot protocol promises, before anything changes them. */
+	adr	x4, boot_state
+	stp	x1, x2, [x4, #16]
+	str	x3, [x4, #32]
 	mrs	x1, sctlr_el1
 	mrs	x2, daif
 	adr	x3, boot_state
@@ -67,7 +70,7 @@ setup_cpu:
 	.balign	16
 	.globl	boot_state
 boot_state:
-	.quad	0, 0
+	.quad	0, 0, 0, 0, 0, 0	/* SCTLR_EL1, DAIF, x1, x2, x3 at entry */
 
 	.bss
 	.balign	16
