@@ -68,7 +68,6 @@ struct config_layout {
  */
 int config_layout(const struct vm_config *cfg, struct config_layout *out);
 
-
 /**
  * Parses the configuration blob at blob (at most size bytes may be read),
  * a device tree with or without CONFIG_HEADER before it, into out, with every check that needs no machine: property names and
