@@ -106,11 +106,21 @@ $(BUILD)/partita.bin: $(BUILD)/partita.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(OBJCOPY) -O binary $< $@
 
-QEMU_RUN := qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu cortex-a57 \
-	-smp 4 -m 1G -nographic -nic none -kernel $(BUILD)/partita.bin
+# make run: Partita on QEMU virt with a configuration of guests/ (default
+# guests/linux.dts: Linux with 2 vCPUs). CONFIG=NAME picks guests/NAME.dts,
+# GIC=2 a GICv2, CPU= the CPU model, SMP= the CPU count (the configuration's
+# own need by default: 4 for linux-smp4, else 2).
+CONFIG ?= linux
+GIC ?= 3
+CPU ?= cortex-a57
+RUN_SMP_linux-smp4 := 4
+SMP ?= $(or $(RUN_SMP_$(CONFIG)),2)
+RUN_CONFIG := $(BUILD)/configs/$(CONFIG).vmimg
+QEMU_RUN := qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) \
+	-smp $(SMP) -m 1G -nographic -nic none -kernel $(BUILD)/partita.bin -initrd $(RUN_CONFIG)
 
-run: $(BUILD)/partita.bin
-	@echo "Partita on QEMU: press Ctrl-a then x to quit."
+run: $(BUILD)/partita.bin $(RUN_CONFIG)
+	@echo "Partita on QEMU with guests/$(CONFIG).dts: press Ctrl-a then x to quit."
 	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
 
 # The Linux guest's images come from Debian's archive (scripts/guest-linux.sh),

@@ -56,15 +56,16 @@ $(foreach n,$(CONFIG_SMPS),$(eval $(call CONFIG_2VM_RULE,$(n))))
 # "initrd.cpio.gz" to a user's own files in the first, so a configuration
 # that embeds those names embeds them instead (and is rebuilt every time).
 CONFIG_INCBIN := $(BUILD)/configs/incbin
-CONFIG_USER_FILES := $(if $(KERNEL),$(CONFIG_INCBIN)/Image) \
-	$(if $(INITRD),$(CONFIG_INCBIN)/initrd.cpio.gz)
+# Without KERNEL= and INITRD=, "Image" and "initrd.cpio.gz" are Debian's
+# kernel and the busybox initramfs (scripts/guest-linux.sh, in build/linux).
+RUN_KERNEL := $(or $(KERNEL),$(LINUX_DIR)/Image)
+RUN_INITRD := $(or $(INITRD),$(LINUX_DIR)/initrd.cpio.gz)
 
 .PHONY: config-user-files
-config-user-files:
+config-user-files: $(if $(KERNEL),,$(LINUX_DIR)/Image) $(if $(INITRD),,$(LINUX_DIR)/initrd.cpio.gz)
 	@mkdir -p $(CONFIG_INCBIN)
-	$(Q)rm -f $(CONFIG_INCBIN)/Image $(CONFIG_INCBIN)/initrd.cpio.gz
-	$(Q)$(if $(KERNEL),ln -s $(abspath $(KERNEL)) $(CONFIG_INCBIN)/Image)
-	$(Q)$(if $(INITRD),ln -s $(abspath $(INITRD)) $(CONFIG_INCBIN)/initrd.cpio.gz)
+	$(Q)ln -sf $(abspath $(RUN_KERNEL)) $(CONFIG_INCBIN)/Image
+	$(Q)ln -sf $(abspath $(RUN_INITRD)) $(CONFIG_INCBIN)/initrd.cpio.gz
 
 $(BUILD)/configs/%.vmimg: guests/%.dts $(PARTITA_CONFIG) config-user-files
 	@mkdir -p $(dir $@)

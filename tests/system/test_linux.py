@@ -105,13 +105,13 @@ def linux_vm(request, partita_bin, linux_config):
             q.kill()
 
 
-def wait_for_shell(q, tries=20):
+def wait_for_shell(q, tries=20, prefix=""):
     """Types a probe until the shell answers it: what is typed before the
     shell reads its terminal (it sets its modes, asks for the cursor
     position) may be lost, as on a real terminal."""
     for i in range(tries):
         q.send(f"echo shell-$((40+{i}))\n")
-        if q.poll(rf"^shell-{40 + i}$", 10):
+        if q.poll(rf"^{prefix}shell-{40 + i}$", 10):
             return
     q.fail(f"the shell did not answer {tries} probes")
 
@@ -225,5 +225,39 @@ def test_linux_under_uboot(linux_vm, linux_config, tmp_path):
     m = q.expect(BANNER)
     assert m.group(2) == "2"
     wait_for_shell(q)
+    q.send("poweroff -f\n")
+    assert q.wait_exit() == 0
+
+
+def shipped_config(name):
+    """build/configs/NAME.vmimg, made from guests/NAME.dts as make run makes it
+    (with build/linux's kernel and initramfs)."""
+    build = os.environ.get("BUILD", "build")
+    target = os.path.join(build, "configs", f"{name}.vmimg")
+    r = subprocess.run(["make", "-s", f"BUILD={build}", target], cwd=qemu_mod.REPO,
+                       stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=600,
+                       check=False)
+    if r.returncode != 0:
+        pytest.fail(f"make {target} failed:\n{r.stdout}{r.stderr}", pytrace=False)
+    return os.path.join(qemu_mod.REPO, target)
+
+
+@pytest.mark.parametrize("name,smp,gic", [("linux", 2, 3), ("linux", 2, 2),
+                                          ("linux-smp4", 4, 3)])
+def test_shipped_configuration(linux_vm, linux_images, name, smp, gic):
+    """What make run boots (guests/linux.dts, and linux-smp4.dts with
+    CONFIG=linux-smp4): Linux on its emulated PL011, earlycon and the
+    amba-pl011 driver both; its output tagged, what is typed reaching the
+    shell through the emulated UART's receive interrupt."""
+    q = linux_vm(gic=gic, smp=smp, config=shipped_config(name), tag=f"_{name}")
+    q.expect(r"^partita: console: input goes to vm linux0; the UART's interrupt, INTID 33, ")
+    q.expect(r"^\[linux0\] \[\s*[0-9.]+\] earlycon: pl11 at MMIO 0x0+9000000 ")
+    q.expect(r"^\[linux0\] \[\s*[0-9.]+\] 9000000.pl011: ttyAMA0 at MMIO 0x9000000 .* "
+             r"is a PL011 rev3$")
+    m = q.expect(r"^\[linux0\] Partita guest: Linux (\S+) up, (\d+) CPUs$")
+    assert m.group(2) == str(smp)
+    wait_for_shell(q, prefix=r"\[linux0\] ")
+    q.send("echo cpus=$(grep -c ^processor /proc/cpuinfo) irq=$(grep -c pl011 /proc/interrupts)\n")
+    q.expect(rf"^\[linux0\] cpus={smp} irq=1$")
     q.send("poweroff -f\n")
     assert q.wait_exit() == 0
