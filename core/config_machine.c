@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "lib/log.h"
+#include "vcpu/testdev.h"
 
 #define SPI_COUNT 988 /* SPIs are INTIDs 32 to 1019 */
 #define GIC_SPI 0 /* the first cell of a GIC interrupt specifier: SPI, or 1 for a PPI */
@@ -195,7 +196,8 @@ static bool pages_overlap(struct pages pg, u64 base, u64 size)
 /*
  * A VM gets the whole page(s) around a device's registers, so whatever else
  * lies in them is the VM's too: refuse when that is Partita's (the GIC, its
- * console UART) or a device of another VM. Devices of one VM may share a page.
+ * console UART), the VM's emulated test device (the mapping would hide it)
+ * or a device of another VM. Devices of one VM may share a page.
  */
 static int check_pages(const struct config *c, unsigned int v, const struct vm_device *d,
 		       struct pages pg, const struct platform *p)
@@ -217,6 +219,11 @@ static int check_pages(const struct config *c, unsigned int v, const struct vm_d
 	    pages_overlap(pg, p->uart.reg.base, p->uart.reg.size)) {
 		DEV_ERR(cfg, d, "page(s) 0x%lx-0x%lx hold Partita's console UART at 0x%lx",
 			pg.first, pg.end - 1, p->uart.reg.base);
+		return -E_INVAL;
+	}
+	if (cfg->test_device && pages_overlap(pg, TESTDEV_IPA, TESTDEV_SIZE)) {
+		DEV_ERR(cfg, d, "page(s) 0x%lx-0x%lx hold the VM's emulated test device at 0x%lx",
+			pg.first, pg.end - 1, TESTDEV_IPA);
 		return -E_INVAL;
 	}
 	for (i = 0; i < v; i++) {

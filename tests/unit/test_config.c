@@ -623,6 +623,10 @@ static void test_machine_device_pages(void **state)
 	EXPECT_MACHINE_REFUSED(0xf, VM("a", "0", "devices = \"/gic-neighbour@800f000\";"), 0,
 			       "vm a: devices: /gic-neighbour@800f000: page(s) "
 			       "0x800f000-0x800ffff hold the GIC's distributor");
+	EXPECT_MACHINE_REFUSED(
+		0xf, VM("a", "0", "partita,test-device; devices = \"/virtio_mmio@a000200\";"), 0,
+		"vm a: devices: /virtio_mmio@a000200: page(s) 0xa000000-0xa000fff "
+		"hold the VM's emulated test device at 0xa000000");
 }
 
 int main(void)
