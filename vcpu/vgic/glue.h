@@ -42,7 +42,8 @@ int vgic_vm_init(struct vm *vm);
 /**
  * Gives the physical SPI intid to vm: owned by it, routed to its vCPU 0's
  * CPU, HW-mapped to the same virtual INTID, and enabled while the guest
- * enables it. Returns 0, or -E_INVAL / -E_BUSY after a log line naming the VM.
+ * enables it; a VM may own up to VM_MAX_PT_SPIS. Returns 0, or -E_INVAL /
+ * -E_BUSY / -E_NOMEM (too many) after a log line naming the VM.
  */
 int vgic_vm_passthrough_spi(struct vm *vm, u32 intid);
 
