@@ -69,11 +69,8 @@ def test_linux_disk(linux_vm, linux_images, tmp_path, gic):  # noqa: F811 pylint
     q.expect(rf"^{TAG}\[\s*[0-9.]+\] virtio_blk virtio0: \[vda\] 16384 512-byte logical blocks")
     q.expect(rf"^{TAG}Partita guest: a disk, /dev/vda: mount /dev/vda /mnt$")
     wait_for_shell(q, prefix=TAG)
-    # One short command at a time, each answered before the next: a line
-    # typed at once must fit the emulated PL011's 32-character receive FIFO
-    # (what overruns it is lost, as on the real UART, if the guest is slow
-    # to drain it). The tty echoes what is typed: the answers are made so
-    # that the echo cannot match.
+    # One command at a time, each answered before the next. The tty echoes
+    # what is typed: the answers are made so that the echo cannot match.
     q.send("mount /dev/vda /mnt;echo m-$?\n")
     q.expect(rf"^{TAG}m-0$")
     q.send("sed s/^/r:/ /mnt/hello.txt\n")
