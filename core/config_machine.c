@@ -257,10 +257,11 @@ static int device_regs(const struct config *c, unsigned int v, struct vm_device 
 {
 	const struct vm_config *cfg = &c->vm[v];
 	struct plat_range r;
-	struct pages pg;
 	int idx, err;
 
 	for (idx = 0; (err = platform_node_reg(fdt, node, idx, &r)) == 0; idx++) {
+		struct pages pg;
+
 		if (idx == VM_DEV_MAX_REGS) {
 			DEV_ERR(cfg, d, "more than %d reg ranges", VM_DEV_MAX_REGS);
 			return -E_INVAL;
