@@ -109,17 +109,24 @@ $(BUILD)/partita.bin: $(BUILD)/partita.elf
 # make run: Partita on QEMU virt with a configuration of guests/ (default
 # guests/linux.dts: Linux with 2 vCPUs). CONFIG=NAME picks guests/NAME.dts,
 # GIC=2 a GICv2, CPU= the CPU model, SMP= the CPU count (the configuration's
-# own need by default: 4 for linux-smp4, else 2).
+# own need by default: 4 for linux-smp4, else 2). A configuration may need
+# more of QEMU (RUN_QEMU_EXTRA_<config>) and files for it (RUN_DEPS_<config>):
+# linux-disk gets build/linux/disk.img as QEMU's first virtio-blk-device.
 CONFIG ?= linux
 GIC ?= 3
 CPU ?= cortex-a57
 RUN_SMP_linux-smp4 := 4
 SMP ?= $(or $(RUN_SMP_$(CONFIG)),2)
 RUN_CONFIG := $(BUILD)/configs/$(CONFIG).vmimg
+LINUX_DISK := build/linux/disk.img
+RUN_QEMU_EXTRA_linux-disk := -drive file=$(LINUX_DISK),if=none,format=raw,id=d0 \
+	-device virtio-blk-device,drive=d0
+RUN_DEPS_linux-disk := $(LINUX_DISK)
 QEMU_RUN := qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) \
-	-smp $(SMP) -m 1G -nographic -nic none -kernel $(BUILD)/partita.bin -initrd $(RUN_CONFIG)
+	-smp $(SMP) -m 1G -nographic -nic none -kernel $(BUILD)/partita.bin -initrd $(RUN_CONFIG) \
+	$(RUN_QEMU_EXTRA_$(CONFIG))
 
-run: $(BUILD)/partita.bin $(RUN_CONFIG)
+run: $(BUILD)/partita.bin $(RUN_CONFIG) $(RUN_DEPS_$(CONFIG))
 	@echo "Partita on QEMU with guests/$(CONFIG).dts: press Ctrl-a then x to quit."
 	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
 
@@ -134,6 +141,18 @@ linux-guest: $(LINUX_IMAGES)
 $(LINUX_IMAGES) &: scripts/guest-linux.sh scripts/mkcpio.py bench/linux-counter.c
 	@echo "  GET     $(LINUX_IMAGES)"
 	$(Q)scripts/guest-linux.sh $(LINUX_DIR)
+
+# The disk of guests/linux-disk.dts: 8 MiB of ext2 holding hello.txt, made
+# without root by mke2fs -d (in /usr/sbin, which a user's PATH may lack). Made once: what the guest writes stays on it
+# (delete it for a fresh one).
+$(LINUX_DISK):
+	@echo "  MKE2FS  $@"
+	@mkdir -p $(dir $@)
+	$(Q)rm -rf $@.d $@.tmp && mkdir $@.d
+	$(Q)echo "Hello from the disk image of guests/linux-disk.dts" > $@.d/hello.txt
+	$(Q)PATH="$$PATH:/sbin:/usr/sbin" mke2fs -q -F -t ext2 -L partita-disk -d $@.d $@.tmp 8M \
+		>/dev/null && mv $@.tmp $@
+	$(Q)rm -rf $@.d
 
 include guests/test/guests.mk
 include bench/bench.mk

@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "lib/log.h"
+#include "vcpu/testdev.h"
 
 #define SPI_COUNT 988 /* SPIs are INTIDs 32 to 1019 */
 #define GIC_SPI 0 /* the first cell of a GIC interrupt specifier: SPI, or 1 for a PPI */
@@ -175,37 +176,116 @@ static int irq_parent(const void *fdt, int node)
 #define DEV_ERR(cfg, d, fmt, ...) \
 	log_err("vm %s: devices: %s: " fmt, (cfg)->name, (d)->path, ##__VA_ARGS__)
 
-static int device_regs(const struct vm_config *cfg, struct vm_device *d, const void *fdt, int node,
-		       const struct platform *p)
+/* The pages the VM gets for a register range: stage 2 maps whole pages. */
+struct pages {
+	u64 first, end;
+};
+
+static struct pages pages_of(u64 base, u64 size)
 {
+	return (struct pages){ ALIGN_DOWN(base, PAGE_SIZE), ALIGN_UP(base + size, PAGE_SIZE) };
+}
+
+static bool pages_overlap(struct pages pg, u64 base, u64 size)
+{
+	struct pages o = pages_of(base, size);
+
+	return size && pg.first < o.end && o.first < pg.end;
+}
+
+/*
+ * A VM gets the whole page(s) around a device's registers, so whatever else
+ * lies in them is the VM's too: refuse when that is Partita's (the GIC, its
+ * console UART), the VM's emulated test device (the mapping would hide it)
+ * or a device of another VM. Devices of one VM may share a page.
+ */
+static int check_pages(const struct config *c, unsigned int v, const struct vm_device *d,
+		       struct pages pg, const struct platform *p)
+{
+	const struct vm_config *cfg = &c->vm[v];
+	struct plat_gic_frame f[PLAT_GIC_MAX_FRAMES];
+	unsigned int i, j, r, n = platform_gic_frames(&p->gic, f);
+
+	for (i = 0; i < n; i++) {
+		if (pages_overlap(pg, f[i].reg->base, f[i].reg->size)) {
+			DEV_ERR(cfg, d,
+				"page(s) 0x%lx-0x%lx hold the GIC's %s at 0x%lx, which Partita "
+				"drives",
+				pg.first, pg.end - 1, f[i].name, f[i].reg->base);
+			return -E_INVAL;
+		}
+	}
+	if (p->uart.kind != UART_NONE && cfg->console != VM_CONSOLE_PASSTHROUGH &&
+	    pages_overlap(pg, p->uart.reg.base, p->uart.reg.size)) {
+		DEV_ERR(cfg, d, "page(s) 0x%lx-0x%lx hold Partita's console UART at 0x%lx",
+			pg.first, pg.end - 1, p->uart.reg.base);
+		return -E_INVAL;
+	}
+	if (cfg->test_device && pages_overlap(pg, TESTDEV_IPA, TESTDEV_SIZE)) {
+		DEV_ERR(cfg, d, "page(s) 0x%lx-0x%lx hold the VM's emulated test device at 0x%lx",
+			pg.first, pg.end - 1, TESTDEV_IPA);
+		return -E_INVAL;
+	}
+	for (i = 0; i < v; i++) {
+		const struct vm_config *o = &c->vm[i];
+
+		for (j = 0; j < o->device_count; j++) {
+			const struct vm_device *od = &o->devices[j];
+
+			for (r = 0; r < od->reg_count; r++) {
+				if (!pages_overlap(pg, od->reg_base[r], od->reg_size[r]))
+					continue;
+				DEV_ERR(cfg, d,
+					"page(s) 0x%lx-0x%lx also hold %s (0x%lx+0x%lx) of vm %s: "
+					"a VM gets whole pages, so one page's devices cannot be "
+					"split between VMs",
+					pg.first, pg.end - 1, od->path, od->reg_base[r],
+					od->reg_size[r], o->name);
+				return -E_INVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Records the device's register ranges as the host DT gives them (the
+ * guest DTB repeats them); the VM gets the pages around them (core/vm.c).
+ */
+static int device_regs(const struct config *c, unsigned int v, struct vm_device *d, const void *fdt,
+		       int node, const struct platform *p)
+{
+	const struct vm_config *cfg = &c->vm[v];
 	struct plat_range r;
 	int idx, err;
 
 	for (idx = 0; (err = platform_node_reg(fdt, node, idx, &r)) == 0; idx++) {
+		struct pages pg;
+
 		if (idx == VM_DEV_MAX_REGS) {
 			DEV_ERR(cfg, d, "more than %d reg ranges", VM_DEV_MAX_REGS);
 			return -E_INVAL;
 		}
-		if (!r.size || !IS_ALIGNED(r.base, PAGE_SIZE) || r.base >= CONFIG_IPA_LIMIT ||
-		    r.size > CONFIG_IPA_LIMIT - r.base) {
-			/* Stage 2 maps whole pages: a shared page would give away a neighbour. */
-			DEV_ERR(cfg, d, "reg 0x%lx+0x%lx is empty, not page-aligned or beyond 2^40",
-				r.base, r.size);
+		if (!r.size || r.base >= CONFIG_IPA_LIMIT || r.size > CONFIG_IPA_LIMIT - r.base) {
+			DEV_ERR(cfg, d, "reg 0x%lx+0x%lx is empty or beyond 2^40", r.base, r.size);
 			return -E_INVAL;
 		}
-		r.size = ALIGN_UP(r.size, PAGE_SIZE);
+		pg = pages_of(r.base, r.size);
 		for (unsigned int i = 0; i < p->mem_count; i++) {
-			if (overlaps(r.base, r.size, p->mem[i].base, p->mem[i].size)) {
+			if (pages_overlap(pg, p->mem[i].base, p->mem[i].size)) {
 				DEV_ERR(cfg, d, "reg 0x%lx+0x%lx is RAM, not a device", r.base,
 					r.size);
 				return -E_INVAL;
 			}
 		}
-		if (!cfg->ram_identity && overlaps(r.base, r.size, cfg->ram_ipa, cfg->ram_size)) {
+		if (!cfg->ram_identity &&
+		    overlaps(pg.first, pg.end - pg.first, cfg->ram_ipa, cfg->ram_size)) {
 			DEV_ERR(cfg, d, "reg 0x%lx+0x%lx lies under the VM's memory at IPA 0x%lx",
 				r.base, r.size, cfg->ram_ipa);
 			return -E_INVAL;
 		}
+		if (check_pages(c, v, d, pg, p))
+			return -E_INVAL;
 		d->reg_base[idx] = r.base;
 		d->reg_size[idx] = r.size;
 		d->reg_count = (unsigned int)idx + 1;
@@ -298,7 +378,7 @@ static int check_device(struct config *c, unsigned int v, unsigned int k,
 			}
 		}
 	}
-	return device_regs(cfg, d, fdt, node, p) ?: device_irqs(cfg, d, fdt, node);
+	return device_regs(c, v, d, fdt, node, p) ?: device_irqs(cfg, d, fdt, node);
 }
 
 static int check_vm(struct config *c, unsigned int v, const struct config_machine *m)

@@ -5,12 +5,14 @@
 #
 # writes OUTDIR/Image (Debian's current arm64 kernel, as a raw arm64 Image),
 # OUTDIR/initrd.cpio.gz (busybox-static for arm64 with an /init that mounts
-# proc, sys and dev, prints a banner and starts a shell on the console) and
-# OUTDIR/version (the kernel package and version). With partita.bench in
-# the kernel's command line, /init prints the virtual counter after the
-# banner (bench/linux-counter.c, built here with the cross compiler) and
-# powers off: make bench times the boot with it. The packages come with
-# `apt-get download` (the arm64 architecture is added by scripts/deps.sh);
+# proc, sys and dev, prints a banner, loads the kernel's modules for a
+# virtio-mmio disk with an ext2/ext4 file system, and starts a shell on the
+# console) and OUTDIR/version (the kernel package and version). With
+# partita.bench in the kernel's command line, /init prints the virtual
+# counter after the banner (bench/linux-counter.c, built here with the
+# cross compiler) and powers off: make bench times the boot with it. The
+# packages come with `apt-get download` (the arm64 architecture is added by
+# scripts/deps.sh);
 # what was downloaded once is kept in OUTDIR/debs and not fetched again.
 # Exit status 2 means the packages could not be downloaded (no network, no
 # arm64 architecture): the Linux tests skip on that and only on that.
@@ -73,11 +75,23 @@ fi
 # needed for /dev/console, and the archive is the same on every build).
 dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$tmp" ./bin/busybox
 root="$tmp/root"
-mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/root"
+mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/root" "$root/mnt"
 cp "$tmp/bin/busybox" "$root/bin/busybox"
 ${CROSS:-aarch64-linux-gnu-}gcc -std=gnu11 -O2 -Wall -Wextra -static -nostdlib -ffreestanding \
 	-fno-pie -no-pie -fno-stack-protector -s -Wl,--build-id=none \
 	-o "$root/bin/partita-counter" "$TOP/bench/linux-counter.c"
+# Debian builds virtio-mmio, virtio-blk and ext4 as modules: what a VM given
+# a virtio disk (guests/linux-disk.dts) needs to mount it, in load order
+# (each after those it depends on; ext4 asks the crypto API for crc32c).
+MODULES="lib/crc16 crypto/crc32c_generic fs/mbcache fs/jbd2/jbd2 fs/ext4/ext4 drivers/virtio/virtio_mmio drivers/block/virtio_blk"
+kdir=$(dpkg-deb -c "$kdeb" | sed -n 's|.*\./lib/modules/\([^/]*\)/kernel/$|\1|p' | head -n 1)
+mkdir -p "$root/lib/modules"
+dpkg-deb --fsys-tarfile "$kdeb" |
+	tar -x -C "$tmp" $(for m in $MODULES; do echo "./lib/modules/$kdir/kernel/$m.ko"; done)
+for m in $MODULES; do
+	cp "$tmp/lib/modules/$kdir/kernel/$m.ko" "$root/lib/modules/"
+	printf '%s\n' "${m##*/}" >>"$root/lib/modules/order"
+done
 cat >"$root/init" <<'EOF'
 #!/bin/busybox sh
 /bin/busybox --install -s
@@ -93,6 +107,11 @@ case " $cmdline " in
 	poweroff -f
 	;;
 esac
+# After the banner, which the benchmark times. A disk shows up as /dev/vda.
+for m in $(cat /lib/modules/order); do
+	insmod /lib/modules/$m.ko || echo "Partita guest: cannot load module $m"
+done
+[ -b /dev/vda ] && echo "Partita guest: a disk, /dev/vda: mount /dev/vda /mnt"
 export HOME=/root PS1='# '
 cd /root
 # A controlling terminal, so that Ctrl-C reaches the shell's jobs.

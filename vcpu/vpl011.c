@@ -75,6 +75,11 @@ static u32 rx_pop(struct vpl011 *u)
 	return v;
 }
 
+unsigned int vpl011_rx_room(const struct vpl011 *u)
+{
+	return u->rx_count >= rx_capacity(u) ? 0 : rx_capacity(u) - u->rx_count;
+}
+
 bool vpl011_rx(struct vpl011 *u, u8 c)
 {
 	if (u->rx_count >= rx_capacity(u)) {

@@ -103,6 +103,9 @@ int vpl011_write(struct vpl011 *u, u64 off, unsigned int size, u32 val, u8 *tx);
  */
 bool vpl011_rx(struct vpl011 *u, u8 c);
 
+/** How many more characters the receive FIFO takes now (0: full). */
+unsigned int vpl011_rx_room(const struct vpl011 *u);
+
 /** Whether the interrupt line is high: some raw interrupt is unmasked. */
 static inline bool vpl011_irq_level(const struct vpl011 *u)
 {

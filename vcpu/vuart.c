@@ -31,6 +31,7 @@ struct vuart {
 	unsigned int line_len; /* output gathered into a line (vcpu/vconsole.h) */
 	char line[VCONSOLE_LINE_MAX];
 	u64 rx_lost; /* typed characters lost to a full receive FIFO */
+	bool rx_held; /* its FIFO was full: the console's receive interrupt is masked */
 };
 
 static struct vuart vuarts[VUART_MAX];
@@ -74,6 +75,11 @@ static enum vcpu_stop vu_read(struct vcpu *v, const struct mmio_dev *d, struct m
 	err = vpl011_read(&u->regs, a.off, mmio_size(a), &val);
 	if (!err)
 		update_line(u, v);
+	/* It took a character: the typed ones waiting in the physical UART may come. */
+	if (u->rx_held && vpl011_rx_room(&u->regs)) {
+		u->rx_held = false;
+		console_rx_hold(false);
+	}
 	spin_unlock(&u->lock);
 	if (err)
 		return mmio_refuse(v, a);
@@ -137,6 +143,27 @@ struct vm *vuart_focus(void)
 	return focus ? focus->vm : NULL;
 }
 
+/*
+ * How many typed characters the focused VM's FIFO takes now. With none, the
+ * console's receive interrupt is masked until the guest reads one
+ * (vu_read()): the characters wait in the physical UART, not lost.
+ */
+static unsigned int rx_room(void)
+{
+	struct vuart *u = focus;
+	unsigned int room;
+
+	spin_lock(&u->lock);
+	sync_boot(u);
+	room = vpl011_rx_room(&u->regs);
+	if (!room && !u->rx_held) {
+		u->rx_held = true;
+		console_rx_hold(true);
+	}
+	spin_unlock(&u->lock);
+	return room;
+}
+
 /* A character typed on the console, for the focused VM; self is the vCPU this CPU runs. */
 static void deliver(struct vcpu *self, u8 c)
 {
@@ -144,7 +171,7 @@ static void deliver(struct vcpu *self, u8 c)
 
 	spin_lock(&u->lock);
 	sync_boot(u);
-	/* A full FIFO loses the character with an overrun error, as the hardware would. */
+	/* Only a loopback write can have filled it since rx_room(): lost, with an overrun. */
 	if (!vpl011_rx(&u->regs, c))
 		u->rx_lost++;
 	update_line(u, self);
@@ -153,19 +180,21 @@ static void deliver(struct vcpu *self, u8 c)
 
 /*
  * The physical UART's interrupt (Partita's): its transmit side drains the
- * console's buffer, its receive side feeds the focused VM.
+ * console's buffer, its receive side feeds the focused VM as far as its
+ * FIFO has room.
  */
 static void phys_irq(struct vcpu *v, u32 intid)
 {
 	u8 rx[16];
-	size_t i, n;
+	size_t i, n, want;
 
 	(void)intid;
 	do {
-		n = console_irq(rx, sizeof(rx));
+		want = MIN((size_t)rx_room(), sizeof(rx));
+		n = console_irq(rx, want);
 		for (i = 0; i < n; i++)
 			deliver(v, rx[i]);
-	} while (n == sizeof(rx));
+	} while (want && n == want);
 }
 
 void vuart_start(void)

@@ -14,9 +14,7 @@ downloaded (scripts/guest-linux.sh exits with status 2).
 """
 
 import os
-import struct
 import subprocess
-import zlib
 
 import pytest
 
@@ -116,11 +114,11 @@ def wait_for_shell(q, tries=20, prefix=""):
     q.fail(f"the shell did not answer {tries} probes")
 
 
-@pytest.mark.parametrize("cpu", ["cortex-a57", "max"])
-@pytest.mark.parametrize("gic", [3, 2])
-def test_linux_shell(linux_vm, gic, cpu):
-    """Boot to the shell with 2 vCPUs; typed commands run and answer; poweroff ends QEMU."""
-    q = linux_vm(gic=gic, cpu=cpu)
+def test_linux_console_passthrough(linux_vm):
+    """console = "passthrough": the VM drives the machine's PL011 itself, its
+    SPI HW-mapped; its lines come out untagged, typed commands reach its shell."""
+    gic = 3
+    q = linux_vm(gic=gic, tag="_passthrough")
     q.expect(r"^partita: vm linux0: owns console /pl011@9000000 and its SPI, INTID 33$")
     q.expect(r"^partita: vm0 linux0: 2 vCPUs on cpu0\.\.1, 256 MiB at IPA 0x40000000")
     q.expect(rf"^partita: ready: cpus=2 gic=v{gic} .* vms=1$")
@@ -199,32 +197,16 @@ def test_linux_cpu_hotplug(linux_vm, gic):
     assert q.wait_exit() == 0
 
 
-def uimage_ramdisk(blob, out):
-    """Wraps blob in a U-Boot legacy image header (type ramdisk, no
-    compression): U-Boot's booti takes a bare device-tree blob for a FIT image
-    and refuses it, but hands a legacy ramdisk's payload over as the initrd."""
-    data = open(blob, "rb").read()
-    # ih_magic, ih_hcrc, ih_time, ih_size, ih_load, ih_ep, ih_dcrc, ih_os (Linux),
-    # ih_arch (arm64), ih_type (ramdisk), ih_comp (none), ih_name.
-    fields = [0x27051956, 0, 0, len(data), 0, 0, zlib.crc32(data), 5, 22, 3, 0,
-              b"partita config"]
-    header = struct.pack(">7I4B32s", *fields)
-    fields[1] = zlib.crc32(header)
-    with open(out, "wb") as f:
-        f.write(struct.pack(">7I4B32s", *fields) + data)
-    return str(out)
-
-
-def test_linux_under_uboot(linux_vm, linux_config, tmp_path):
+def test_linux_under_uboot(linux_vm, linux_images):
     """Partita chain-loaded by U-Boot (booti, the initrd through fw_cfg) runs the
-    same Linux VM to its shell; the configuration blob goes as a legacy ramdisk."""
-    q = linux_vm(config=uimage_ramdisk(linux_config, tmp_path / "linux.uimg"),
-                 extra=["-bios", qemu_mod.UBOOT], tag="_uboot")
+    default Linux VM to its shell: the .vmimg's 16-byte header makes U-Boot pass
+    it on as a raw initrd."""
+    q = linux_vm(config=shipped_config("linux"), extra=["-bios", qemu_mod.UBOOT], tag="_uboot")
     q.expect(r"^U-Boot ")
     q.expect(r"^partita: ready: cpus=2 gic=v3 .* vms=1$")
-    m = q.expect(BANNER)
+    m = q.expect(r"^\[linux0\] Partita guest: Linux (\S+) up, (\d+) CPUs$")
     assert m.group(2) == "2"
-    wait_for_shell(q)
+    wait_for_shell(q, prefix=r"\[linux0\] ")
     q.send("poweroff -f\n")
     assert q.wait_exit() == 0
 
@@ -242,22 +224,39 @@ def shipped_config(name):
     return os.path.join(qemu_mod.REPO, target)
 
 
-@pytest.mark.parametrize("name,smp,gic", [("linux", 2, 3), ("linux", 2, 2),
-                                          ("linux-smp4", 4, 3)])
-def test_shipped_configuration(linux_vm, linux_images, name, smp, gic):
+@pytest.mark.parametrize("name,smp,gic,cpu", [
+    ("linux", 2, 3, "cortex-a57"), ("linux", 2, 2, "cortex-a57"),
+    ("linux", 2, 3, "max"), ("linux", 2, 2, "max"), ("linux-smp4", 4, 3, "cortex-a57")])
+def test_shipped_configuration(linux_vm, linux_images, name, smp, gic, cpu):
     """What make run boots (guests/linux.dts, and linux-smp4.dts with
     CONFIG=linux-smp4): Linux on its emulated PL011, earlycon and the
     amba-pl011 driver both; its output tagged, what is typed reaching the
-    shell through the emulated UART's receive interrupt."""
-    q = linux_vm(gic=gic, smp=smp, config=shipped_config(name), tag=f"_{name}")
+    shell through the emulated UART's receive interrupt; nproc is the vCPU
+    count, MemTotal the configured 256 MiB less what the kernel keeps, the
+    timer's count rises on every vCPU; poweroff ends QEMU with status 0."""
+    t = r"\[linux0\] "
+    q = linux_vm(gic=gic, cpu=cpu, smp=smp, config=shipped_config(name), tag=f"_{name}")
     q.expect(r"^partita: console: input goes to vm linux0; the UART's interrupt, INTID 33, ")
-    q.expect(r"^\[linux0\] \[\s*[0-9.]+\] earlycon: pl11 at MMIO 0x0+9000000 ")
-    q.expect(r"^\[linux0\] \[\s*[0-9.]+\] 9000000.pl011: ttyAMA0 at MMIO 0x9000000 .* "
+    q.expect(rf"^partita: ready: cpus={smp} gic=v{gic} .* vms=1$")
+    q.expect(rf"^{t}\[\s*[0-9.]+\] earlycon: pl11 at MMIO 0x0+9000000 ")
+    q.expect(rf"^{t}\[\s*[0-9.]+\] smp: Brought up 1 node, {smp} CPUs$")
+    q.expect(rf"^{t}\[\s*[0-9.]+\] 9000000.pl011: ttyAMA0 at MMIO 0x9000000 .* "
              r"is a PL011 rev3$")
-    m = q.expect(r"^\[linux0\] Partita guest: Linux (\S+) up, (\d+) CPUs$")
+    m = q.expect(rf"^{t}Partita guest: Linux (\S+) up, (\d+) CPUs$")
     assert m.group(2) == str(smp)
-    wait_for_shell(q, prefix=r"\[linux0\] ")
-    q.send("echo cpus=$(grep -c ^processor /proc/cpuinfo) irq=$(grep -c pl011 /proc/interrupts)\n")
-    q.expect(rf"^\[linux0\] cpus={smp} irq=1$")
+    wait_for_shell(q, prefix=t)
+    # The tty echoes what is typed: each answer is made so that its echo cannot match.
+    q.send("echo n''proc=$(nproc) irq=$(grep -c pl011 /proc/interrupts)\n")
+    q.expect(rf"^{t}nproc={smp} irq=1$")
+    q.send("echo mem=$(($(sed -n 's/^MemTotal: *\\([0-9]*\\) kB/\\1/p' /proc/meminfo) / 1024))\n")
+    m = q.expect(rf"^{t}mem=(\d+)$")
+    assert 200 <= int(m.group(1)) < 256, f"MemTotal {m.group(1)} MiB of a 256 MiB VM"
+    # The arch timer's line in /proc/interrupts, twice: every vCPU's count rises.
+    cmd = "grep arch_timer /proc/interrupts | tr -s ' ' | cut -d' ' -f3-{}".format(2 + smp)
+    q.send(f"a=$({cmd}); sleep 1; b=$({cmd}); echo t''icks $a / $b\n")
+    m = q.expect(rf"^{t}ticks ([\d ]+) / ([\d ]+)$")
+    before, after = (list(map(int, g.split())) for g in m.groups())
+    assert len(before) == smp and all(y > x for x, y in zip(before, after)), m.group(0)
     q.send("poweroff -f\n")
+    q.expect(r"^partita: vm0 linux0: powered off \(PSCI SYSTEM_OFF\)")
     assert q.wait_exit() == 0

@@ -569,9 +569,6 @@ static void test_machine_devices(void **state)
 	expect_machine_clean(0xf, VM("a", "0",
 				     "devices = \"/pl011@9000000\";"
 				     " console = \"passthrough\";"));
-	EXPECT_MACHINE_REFUSED(0xf, VM("a", "0", "devices = \"/virtio_mmio@a000200\";"), 0,
-			       "vm a: devices: /virtio_mmio@a000200: reg 0xa000200+0x200 is empty, "
-			       "not page-aligned");
 	EXPECT_MACHINE_REFUSED(0xf, VM("a", "0", "devices = \"/ppi-dev@9020000\";"), 0,
 			       "vm a: devices: /ppi-dev@9020000: interrupt 0 is not an SPI");
 	EXPECT_MACHINE_REFUSED(0xf, VM("a", "0", "devices = \"/key@9040000\";"), 0,
@@ -591,6 +588,45 @@ static void test_machine_devices(void **state)
 			       VM("a", "0", "devices = \"/pl031@9010000\";")
 				       VM("b", "1", "devices = \"/pl031@9010000/\";"),
 			       1, "vm b: devices: /pl031@9010000/: is given to vm a already");
+}
+
+/* A reg need not be page-aligned: the VM gets the page(s) around it, kept as the host DT says. */
+static void test_machine_device_pages(void **state)
+{
+	const struct vm_device *d;
+
+	(void)state;
+	expect_machine_clean(0xf, VM("a", "0", "devices = \"/virtio_mmio@a000200\";"));
+	d = &cfg.vm[0].devices[0];
+	assert_int_equal(d->reg_count, 1);
+	assert_int_equal(d->reg_base[0], 0xa000200);
+	assert_int_equal(d->reg_size[0], 0x200);
+	assert_int_equal(d->intid[0], 32 + 17);
+	/* One VM may have several devices of one page. */
+	expect_machine_clean(0xf, VM("a", "0",
+				     "devices = \"/virtio_mmio@a000200\", "
+				     "\"/virtio_mmio@a000000\";"));
+	/* Two VMs may not: each would reach the other's device. */
+	EXPECT_MACHINE_REFUSED(0xf,
+			       VM("a", "0", "devices = \"/virtio_mmio@a000200\";")
+				       VM("b", "1", "devices = \"/virtio_mmio@a000000\";"),
+			       1,
+			       "vm b: devices: /virtio_mmio@a000000: page(s) 0xa000000-0xa000fff "
+			       "also hold /virtio_mmio@a000200 (0xa000200+0x200) of vm a");
+	/* Nor Partita and a VM. */
+	EXPECT_MACHINE_REFUSED(0xf, VM("a", "0", "devices = \"/uart-neighbour@9000800\";"), 0,
+			       "vm a: devices: /uart-neighbour@9000800: page(s) "
+			       "0x9000000-0x9000fff hold Partita's console UART at 0x9000000");
+	expect_machine_clean(0xf, VM("a", "0",
+				     "devices = \"/uart-neighbour@9000800\";"
+				     " console = \"passthrough\";"));
+	EXPECT_MACHINE_REFUSED(0xf, VM("a", "0", "devices = \"/gic-neighbour@800f000\";"), 0,
+			       "vm a: devices: /gic-neighbour@800f000: page(s) "
+			       "0x800f000-0x800ffff hold the GIC's distributor");
+	EXPECT_MACHINE_REFUSED(
+		0xf, VM("a", "0", "partita,test-device; devices = \"/virtio_mmio@a000200\";"), 0,
+		"vm a: devices: /virtio_mmio@a000200: page(s) 0xa000000-0xa000fff "
+		"hold the VM's emulated test device at 0xa000000");
 }
 
 int main(void)
@@ -623,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_machine_identity),
 		cmocka_unit_test(test_machine_ram),
 		cmocka_unit_test(test_machine_devices),
+		cmocka_unit_test(test_machine_device_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
