@@ -12,7 +12,8 @@ N plus the guest's count is the boot from reset. The ratio of the two, at
 most 1.02, is the issue's target (issue 8 part 10); N, Partita's entry to the
 VM's start, is dominated by zeroing and cleaning the VM's 256 MiB and copying
 its 32 MiB kernel (docs/architecture.md, "Measuring a Linux boot"): 36.9
-million instructions when measured, held below 40 million (8% margin: it grows with the images and the VM's RAM)."""
+million instructions when measured, held below 40 million (an 8% margin: it
+grows with the images and the VM's RAM)."""
 
 import re
 
