@@ -138,7 +138,7 @@ LINUX_IMAGES := $(LINUX_DIR)/Image $(LINUX_DIR)/initrd.cpio.gz
 .PHONY: linux-guest
 linux-guest: $(LINUX_IMAGES)
 
-$(LINUX_IMAGES) &: scripts/guest-linux.sh scripts/mkcpio.py
+$(LINUX_IMAGES) &: scripts/guest-linux.sh scripts/mkcpio.py bench/linux-counter.c
 	@echo "  GET     $(LINUX_IMAGES)"
 	$(Q)scripts/guest-linux.sh $(LINUX_DIR)
 

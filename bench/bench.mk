@@ -10,8 +10,8 @@ guests: $(BUILD)/guests/bench.bin
 
 .PHONY: bench
 bench: $(BUILD)/partita.bin $(BUILD)/guests/bench.bin $(BUILD)/guests/irqbench.bin \
-	$(BUILD)/guests/native/irqbench.bin
-	$(Q)BUILD=$(BUILD) scripts/bench.sh
+	$(BUILD)/guests/native/irqbench.bin $(BUILD)/configs/linux-bench.vmimg
+	$(Q)BUILD=$(BUILD) LINUX_KERNEL=$(RUN_KERNEL) LINUX_INITRD=$(RUN_INITRD) scripts/bench.sh
 
 # The interrupt-path bench guest, for Partita and natively (see guests.mk).
 $(BUILD)/guests/irqbench.o: bench/irqbench.c

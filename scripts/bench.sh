@@ -58,3 +58,79 @@ irq_table() {
 }
 irq_table 3
 irq_table 2
+
+# Linux boot (guests/linux-bench.dts): Debian's kernel and the busybox
+# initramfs with the same bootargs, natively and under Partita, -smp 2 (all
+# CPUs share QEMU's one icount clock, so the figure is the sum of what every
+# CPU executed). /init prints CNTVCT_EL0 after its banner and powers off
+# (partita.bench in the bootargs). Natively the virtual counter counts from
+# machine reset; under Partita from the VM's start, at the physical count
+# Partita prints as "started at counter N": their sum counts from reset too.
+# sleep=off: when every CPU waits (WFI), QEMU moves virtual time straight to
+# the next timer deadline instead of letting it run with the host's clock,
+# so a boot's figure does not depend on how busy the host is (the waits
+# still count, as the virtual time they take).
+LINUX_KERNEL=${LINUX_KERNEL:-build/linux/Image}
+LINUX_INITRD=${LINUX_INITRD:-build/linux/initrd.cpio.gz}
+linux_cfg="$BUILD/configs/linux-bench.vmimg"
+dtb=$(mktemp)
+trap 'rm -f "$dtb"' EXIT
+# The blob is a 16-byte "partita,config" header and a DTB.
+tail -c +17 "$linux_cfg" >"$dtb"
+bootargs=$(fdtget "$dtb" /linux0 bootargs)
+lflags="-cpu cortex-a57 -smp 2 -icount shift=0,sleep=off -display none -monitor none -serial stdio -nic none -no-reboot"
+native_machine="virt,virtualization=off,gic-version=3,dtb-randomness=off"
+linux_run() { # what, qemu arguments...
+	what=$1
+	shift
+	# shellcheck disable=SC2086 # $lflags is a list of options
+	timeout 600 qemu-system-aarch64 $lflags "$@" </dev/null || {
+		echo "bench: QEMU failed booting Linux $what (status $?)" >&2
+		return 1
+	}
+}
+ticks() { echo "$2" | sed -n "s/^\(\[linux0\] \)\{0,1\}Partita guest: counter \([0-9]*\) at \([0-9]*\) Hz.*/\\$1/p" | tr -d '\r'; }
+# Natively, with QEMU's own device tree (RAM 256 MiB, as the VM has).
+out_native=$(linux_run natively -M "$native_machine" -m 256M -kernel "$LINUX_KERNEL" \
+	-initrd "$LINUX_INITRD" -append "$bootargs") || { echo "$out_native" >&2; exit 1; }
+# Natively with only the devices the VM has: QEMU's tree less every other node.
+qemu-system-aarch64 -M "$native_machine,dumpdtb=$dtb" -cpu cortex-a57 -smp 2 -m 256M \
+	-display none -nic none >/dev/null 2>&1
+for node in $(fdtget -l "$dtb" /); do
+	case $node in
+	psci | memory@* | pl011@* | intc@* | cpus | timer | apb-pclk | chosen) ;;
+	*) fdtput -r "$dtb" "/$node" ;;
+	esac
+done
+for node in $(fdtget -l "$dtb" /intc@8000000); do
+	fdtput -r "$dtb" "/intc@8000000/$node"
+done
+out_trim=$(linux_run "natively (VM devices only)" -M "$native_machine" -m 256M -dtb "$dtb" \
+	-kernel "$LINUX_KERNEL" -initrd "$LINUX_INITRD" -append "$bootargs") || {
+	echo "$out_trim" >&2
+	exit 1
+}
+out_partita=$(linux_run "under Partita" -M virt,virtualization=on,gic-version=3 -m 1G \
+	-kernel "$BUILD/partita.bin" -initrd "$linux_cfg") || { echo "$out_partita" >&2; exit 1; }
+start=$(echo "$out_partita" | sed -n 's/^partita: vm0 linux0: started at counter \([0-9]*\).*/\1/p' | tr -d '\r')
+freq=$(ticks 3 "$out_native")
+for v in "$(ticks 2 "$out_native")" "$(ticks 2 "$out_trim")" "$(ticks 2 "$out_partita")" "$start"; do
+	[ -n "$v" ] || {
+		echo "bench: a Linux boot printed no counter; outputs:" >&2
+		printf '%s\n' "$out_native" "$out_trim" "$out_partita" >&2
+		exit 1
+	}
+done
+awk -v n="$(ticks 2 "$out_native")" -v t="$(ticks 2 "$out_trim")" -v g="$(ticks 2 "$out_partita")" \
+	-v s="$start" -v f="$freq" -v rel="$(head -n 1 build/linux/version 2>/dev/null)" 'BEGIN {
+	k = 1e9 / f   # instructions per counter tick: one per ns under -icount shift=0
+	N = n * k; T = t * k; S = s * k; G = g * k; P = S + G
+	printf "\nLinux boot to the init banner, GICv3, cortex-a57, -smp 2, 256 MiB RAM (%s)\n", rel
+	printf "%-44s %12s %8s %8s\n", "boot", "instructions", "ratio", "target"
+	printf "%-44s %12.0f %8s %8s\n", "natively, QEMU'\''s device tree", N, "1", "-"
+	printf "%-44s %12.0f %8.4f %8s\n", "natively, only the devices the VM has", T, T / N, "-"
+	printf "%-44s %12.0f %8.4f %8s\n", "under Partita, from reset", P, P / N, "<= 1.02"
+	printf "%-44s %12.0f %8.4f %8s\n", "  (the same, to the VM-devices native run)", P, P / T, ""
+	printf "%-44s %12.0f %8s %8s\n", "  Partita entry to the VM'\''s start", S, "", "< 40M"
+	printf "%-44s %12.0f %8.4f %8s\n", "  the guest, from its start", G, G / T, ""
+}'

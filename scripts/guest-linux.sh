@@ -7,9 +7,12 @@
 # OUTDIR/initrd.cpio.gz (busybox-static for arm64 with an /init that mounts
 # proc, sys and dev, prints a banner, loads the kernel's modules for a
 # virtio-mmio disk with an ext2/ext4 file system, and starts a shell on the
-# console) and
-# OUTDIR/version (the kernel package and version). The packages come with
-# `apt-get download` (the arm64 architecture is added by scripts/deps.sh);
+# console) and OUTDIR/version (the kernel package and version). With
+# partita.bench in the kernel's command line, /init prints the virtual
+# counter after the banner (bench/linux-counter.c, built here with the
+# cross compiler) and powers off: make bench times the boot with it. The
+# packages come with `apt-get download` (the arm64 architecture is added by
+# scripts/deps.sh);
 # what was downloaded once is kept in OUTDIR/debs and not fetched again.
 # Exit status 2 means the packages could not be downloaded (no network, no
 # arm64 architecture): the Linux tests skip on that and only on that.
@@ -74,6 +77,9 @@ dpkg-deb --fsys-tarfile "$bdeb" | tar -x -C "$tmp" ./bin/busybox
 root="$tmp/root"
 mkdir -p "$root/bin" "$root/sbin" "$root/usr/bin" "$root/usr/sbin" "$root/dev" "$root/proc" "$root/sys" "$root/tmp" "$root/root" "$root/mnt"
 cp "$tmp/bin/busybox" "$root/bin/busybox"
+${CROSS:-aarch64-linux-gnu-}gcc -std=gnu11 -O2 -Wall -Wextra -static -nostdlib -ffreestanding \
+	-fno-pie -no-pie -fno-stack-protector -s -Wl,--build-id=none \
+	-o "$root/bin/partita-counter" "$TOP/bench/linux-counter.c"
 # Debian builds virtio-mmio, virtio-blk and ext4 as modules: what a VM given
 # a virtio disk (guests/linux-disk.dts) needs to mount it, in load order
 # (each after those it depends on; ext4 asks the crypto API for crc32c).
@@ -93,6 +99,14 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 echo "Partita guest: Linux $(uname -r) up, $(nproc) CPUs"
+# make bench boots with partita.bench: the counter at the banner, then off.
+read -r cmdline </proc/cmdline
+case " $cmdline " in
+*" partita.bench "*)
+	partita-counter
+	poweroff -f
+	;;
+esac
 # After the banner, which the benchmark times. A disk shows up as /dev/vda.
 for m in $(cat /lib/modules/order); do
 	insmod /lib/modules/$m.ko || echo "Partita guest: cannot load module $m"

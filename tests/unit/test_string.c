@@ -14,7 +14,7 @@
 
 #include "string_under_test.h"
 
-#define BUF 64
+#define BUF 128
 
 /* The byte pattern every buffer starts from: distinct, never zero. */
 static void fill_pattern(unsigned char *p, size_t n, unsigned char seed)
@@ -25,7 +25,10 @@ static void fill_pattern(unsigned char *p, size_t n, unsigned char seed)
 		p[i] = (unsigned char)(seed + i * 7 + 1) | 1;
 }
 
-/* memcpy copies exactly n bytes for every source and destination alignment. */
+/*
+ * memcpy copies exactly n bytes for every source and destination alignment,
+ * through its byte, word, four-word and 4-bytes-off (joined halves) loops.
+ */
 static void test_memcpy(void **state)
 {
 	_Alignas(8) unsigned char src[BUF], dst[BUF];
@@ -35,7 +38,7 @@ static void test_memcpy(void **state)
 	fill_pattern(src, BUF, 3);
 	for (so = 0; so < 8; so++) {
 		for (d_o = 0; d_o < 8; d_o++) {
-			for (n = 0; n <= 20; n++) {
+			for (n = 0; n <= 100; n++) {
 				for (i = 0; i < BUF; i++)
 					dst[i] = 0;
 				assert_ptr_equal(memcpy(dst + d_o, src + so, n), dst + d_o);
@@ -53,18 +56,21 @@ static void test_memcpy(void **state)
 static void test_memmove_overlap(void **state)
 {
 	_Alignas(8) unsigned char buf[BUF], ref[BUF];
-	size_t from, to, n = 24, i;
+	size_t from, to, n, i;
 
 	(void)state;
-	for (from = 0; from < 16; from++) {
-		for (to = 0; to < 16; to++) {
-			fill_pattern(buf, BUF, 9);
-			fill_pattern(ref, BUF, 9);
-			assert_ptr_equal(memmove(buf + to, buf + from, n), buf + to);
-			for (i = 0; i < BUF; i++) {
-				bool inside = i >= to && i < to + n;
+	for (n = 24; n <= 90; n += 66) {
+		for (from = 0; from < 16; from++) {
+			for (to = 0; to < 16; to++) {
+				fill_pattern(buf, BUF, 9);
+				fill_pattern(ref, BUF, 9);
+				assert_ptr_equal(memmove(buf + to, buf + from, n), buf + to);
+				for (i = 0; i < BUF; i++) {
+					bool inside = i >= to && i < to + n;
 
-				assert_int_equal(buf[i], inside ? ref[from + i - to] : ref[i]);
+					assert_int_equal(buf[i],
+							 inside ? ref[from + i - to] : ref[i]);
+				}
 			}
 		}
 	}
