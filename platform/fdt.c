@@ -728,6 +728,28 @@ static int discover_initrd(const void *fdt, struct platform *p)
 	return 0;
 }
 
+/*
+ * Walks the structure block tag by tag: each must end past where it began,
+ * and the walk must reach FDT_END. Returns 0 or a negative libfdt error.
+ * Debian's libfdt 1.6.1 fdt_check_full() loops forever on some trees whose
+ * tags do not move on (found by make fuzz); this walk is bounded.
+ */
+static int walk_tags(const void *fdt)
+{
+	int offset = 0, next = 0;
+	u32 tag;
+
+	do {
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
+		offset = next;
+	} while (tag != FDT_END);
+	return 0;
+}
+
 static int check_blob(const void *fdt, u64 max_size)
 {
 	int err = fdt_check_header(fdt);
@@ -765,7 +787,9 @@ static int check_blob(const void *fdt, u64 max_size)
 			fdt, fdt_version(fdt));
 		return -E_INVAL;
 	}
-	err = fdt_check_full(fdt, fdt_totalsize(fdt));
+	/* fdt_check_full() of libfdt 1.6.1 can loop forever where a tag does not move on. */
+	err = walk_tags(fdt);
+	err = err ?: fdt_check_full(fdt, fdt_totalsize(fdt));
 	if (err) {
 		log_err("fdt: device tree at %p is malformed: %s", fdt, fdt_strerror(err));
 		return -E_INVAL;

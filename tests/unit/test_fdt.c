@@ -467,6 +467,26 @@ static void test_old_version(void **state)
 	EXPECT_REFUSED(discover_blob(blob, n), "has version 15");
 }
 
+/*
+ * Found by make fuzz (fuzz_fdt): a tree on which Debian's libfdt 1.6.1
+ * fdt_check_full() loops forever. Partita's own bounded walk of the tags
+ * refuses it first.
+ */
+static void test_check_full_loop(void **state)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/fdt-check-full-loop.dtb", CRASH_DIR);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	EXPECT_REFUSED(discover_blob(blob, n), "is malformed");
+}
+
 /* More CPUs than Partita tracks: the extra ones are left off with a warning, not a failure. */
 static void test_extra_cpus_warned(void **state)
 {
@@ -978,6 +998,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_structure),
 		cmocka_unit_test(test_corrupt_header),
 		cmocka_unit_test(test_old_version),
+		cmocka_unit_test(test_check_full_loop),
 		cmocka_unit_test(test_extra_cpus_warned),
 		cmocka_unit_test(test_mem_total),
 		cmocka_unit_test(test_cpu_index),
