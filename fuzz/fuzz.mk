@@ -13,6 +13,8 @@ FUZZ_CC := clang
 FUZZ_OUT := $(BUILD)/host/fuzz
 FUZZ_RUNS ?= 1000000
 FUZZ_SMOKE_RUNS ?= 2000
+# Seconds one input may take: a hang (as libfdt's fdt_check_full() loop was) is a finding too.
+FUZZ_TIMEOUT ?= 10
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -Wall -Wextra -Werror -Itests/unit/fake -I. \
 	-Iplatform/$(BOARD)
@@ -38,8 +40,9 @@ define FUZZ_RUN
 	@mkdir -p $(BUILD)/fuzz/corpus-$(2)
 	@echo "  FUZZ    $(2): $(1) runs, log in $(BUILD)/fuzz/$(2).log"
 	$(Q)cd $(BUILD)/fuzz && $(abspath $(FUZZ_OUT))/fuzz_$(2) -runs=$(1) -max_len=65536 \
+		-timeout=$(FUZZ_TIMEOUT) \
 		corpus-$(2) $(abspath fuzz/corpus/$(2)) > $(2).log 2>&1 || \
-		{ tail -n 40 $(2).log; echo "fuzz $(2): crashed, see above"; exit 1; }
+		{ tail -n 40 $(2).log; echo "fuzz $(2): crashed or hung, see above"; exit 1; }
 	$(Q)grep -E "^(#[0-9]+[[:space:]]+DONE|Done )" $(BUILD)/fuzz/$(2).log | sed "s/^/          /"
 endef
 
