@@ -442,6 +442,21 @@ static void test_corrupt_header(void **state)
 	EXPECT_REFUSED(discover_blob(blob, n), "device tree");
 }
 
+/* Reads the fuzzer-found input tests/unit/crashes/name into blob; returns its size. */
+static size_t load_crash(const char *name)
+{
+	char path[512];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", CRASH_DIR, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	n = fread(blob, 1, sizeof(blob), f);
+	fclose(f);
+	return n;
+}
+
 /*
  * Found by make fuzz (fuzz_fdt): a version 14 blob made Debian's libfdt
  * 1.6.1 fdt_check_full() follow a NULL pointer. It is refused by version
@@ -449,16 +464,10 @@ static void test_corrupt_header(void **state)
  */
 static void test_old_version(void **state)
 {
-	char path[512];
-	FILE *f;
 	size_t n;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/fdt-version14-check-full.dtb", CRASH_DIR);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	n = fread(blob, 1, sizeof(blob), f);
-	fclose(f);
+	n = load_crash("fdt-version14-check-full.dtb");
 	EXPECT_REFUSED(discover_blob(blob, n),
 		       "has version 14; Partita reads version 16 and later");
 	n = load_dtb("virt-gicv3");
@@ -474,16 +483,10 @@ static void test_old_version(void **state)
  */
 static void test_check_full_loop(void **state)
 {
-	char path[512];
-	FILE *f;
 	size_t n;
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/fdt-check-full-loop.dtb", CRASH_DIR);
-	f = fopen(path, "rb");
-	assert_non_null(f);
-	n = fread(blob, 1, sizeof(blob), f);
-	fclose(f);
+	n = load_crash("fdt-check-full-loop.dtb");
 	EXPECT_REFUSED(discover_blob(blob, n), "is malformed");
 }
 
