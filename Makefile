@@ -145,7 +145,7 @@ UBOOT_BIN := /usr/lib/u-boot/qemu_arm64/u-boot.bin
 UBOOT_SCR := $(BUILD)/uboot/boot.scr
 UBOOT_DISK := $(BUILD)/uboot/$(CONFIG).img
 QEMU_RUN_UBOOT := $(QEMU_MACHINE) -bios $(UBOOT_BIN) $(RUN_QEMU_EXTRA_$(CONFIG)) \
-	-drive file=$(UBOOT_DISK),if=none,format=raw,id=bootdisk \
+	-drive file=$(UBOOT_DISK),if=none,format=raw,readonly=on,id=bootdisk \
 	-device virtio-blk-device,drive=bootdisk
 
 .PHONY: run-uboot uboot-disk
