@@ -28,12 +28,17 @@ UBOOT_FAIL_ON = FAIL_ON + r"|^SCRIPT FAILED|^Bad Linux ARM64 Image magic|^Wrong 
 TAG = r"\[linux0\] "
 
 
-def boot_disk():
-    """$BUILD/uboot/linux.img, (re)made by make from the current partita.bin,
-    boot/boot.cmd and guests/linux.dts."""
+@pytest.fixture(scope="module")
+def boot_disk(linux_images):  # pylint: disable=redefined-outer-name,unused-argument
+    """$BUILD/uboot/linux.img, made by make (as make run-uboot makes it) from
+    boot/boot.cmd, guests/linux.dts and the partita.bin the other tests run:
+    make is told not to remake that one (-o), since it would do so with its
+    default compiler whatever $BUILD's is."""
+    qemu_mod.partita_bin()  # fails the test, clearly, if there is none
     build = os.environ.get("BUILD", "build")
     target = os.path.join(build, "uboot", "linux.img")
-    r = subprocess.run(["make", "-s", f"BUILD={build}", "CONFIG=linux", target],
+    r = subprocess.run(["make", "-s", f"BUILD={build}", "-o", os.path.join(build, "partita.bin"),
+                        "CONFIG=linux", target],
                        cwd=qemu_mod.REPO, stdin=subprocess.DEVNULL, capture_output=True,
                        text=True, timeout=600, check=False)
     if r.returncode != 0:
@@ -42,15 +47,14 @@ def boot_disk():
 
 
 @pytest.mark.parametrize("gic", [3, 2])
-def test_uboot_disk_boot(qemu, linux_images, gic):
+def test_uboot_disk_boot(qemu, boot_disk, gic):  # pylint: disable=redefined-outer-name
     """Distro boot finds boot.scr on the disk's bootable partition, the script
     loads partita.bin and the configuration and boots them; Linux reaches its
     shell, a typed command's output comes back, poweroff ends QEMU with 0."""
-    disk = boot_disk()
     machine = f"virt,virtualization=on,gic-version={gic}"
     args = qemu_mod.machine_args(machine, "cortex-a57", 2) + [
         "-bios", qemu_mod.UBOOT,
-        "-drive", f"file={disk},if=none,format=raw,readonly=on,id=bootdisk",
+        "-drive", f"file={boot_disk},if=none,format=raw,readonly=on,id=bootdisk",
         "-device", "virtio-blk-device,drive=bootdisk"]
     q = qemu(args, timeout=TIMEOUT, fail_on=UBOOT_FAIL_ON, stdin=True,
              name=f"U-Boot from a boot disk, then Partita and Linux on {machine}")
