@@ -2,6 +2,7 @@
 #
 #   make            build/partita.bin (aarch64-linux-gnu-gcc; `make CC=clang` for clang)
 #   make run        boot it on QEMU's virt machine (installs what is missing first)
+#   make run-uboot  the same through U-Boot and a boot disk, as a board boots
 #   make check      host unit tests, then the system tests under QEMU
 #   make unit       host unit tests only
 #   make bench      exit-path costs, counted in instructions under QEMU -icount
@@ -122,13 +123,47 @@ LINUX_DISK := build/linux/disk.img
 RUN_QEMU_EXTRA_linux-disk := -drive file=$(LINUX_DISK),if=none,format=raw,id=d0 \
 	-device virtio-blk-device,drive=d0
 RUN_DEPS_linux-disk := $(LINUX_DISK)
-QEMU_RUN := qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) \
-	-smp $(SMP) -m 1G -nographic -nic none -kernel $(BUILD)/partita.bin -initrd $(RUN_CONFIG) \
+QEMU_MACHINE := qemu-system-aarch64 -M virt,virtualization=on,gic-version=$(GIC) -cpu $(CPU) \
+	-smp $(SMP) -m 1G -nographic -nic none
+QEMU_RUN := $(QEMU_MACHINE) -kernel $(BUILD)/partita.bin -initrd $(RUN_CONFIG) \
 	$(RUN_QEMU_EXTRA_$(CONFIG))
 
 run: $(BUILD)/partita.bin $(RUN_CONFIG) $(RUN_DEPS_$(CONFIG))
 	@echo "Partita on QEMU with guests/$(CONFIG).dts: press Ctrl-a then x to quit."
 	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN)
+
+# make run-uboot: the same configuration booted as a board boots it. QEMU
+# runs Debian's U-Boot for its virt machine as firmware, with no -kernel;
+# U-Boot's distro boot finds boot.scr on the FAT partition of a disk image
+# (a virtio-blk-device, where a board has its SD card), which loads
+# partita.bin and the configuration, as partita.vmimg, from beside it and
+# starts Partita with booti (boot/boot.cmd, README "Boards"). The same
+# variables as make run apply. The boot disk comes after the configuration's
+# own QEMU devices, which keep their places (a configuration's disk is
+# QEMU's first virtio-blk-device).
+UBOOT_BIN := /usr/lib/u-boot/qemu_arm64/u-boot.bin
+UBOOT_SCR := $(BUILD)/uboot/boot.scr
+UBOOT_DISK := $(BUILD)/uboot/$(CONFIG).img
+QEMU_RUN_UBOOT := $(QEMU_MACHINE) -bios $(UBOOT_BIN) $(RUN_QEMU_EXTRA_$(CONFIG)) \
+	-drive file=$(UBOOT_DISK),if=none,format=raw,readonly=on,id=bootdisk \
+	-device virtio-blk-device,drive=bootdisk
+
+.PHONY: run-uboot uboot-disk
+run-uboot: $(UBOOT_DISK) $(RUN_DEPS_$(CONFIG))
+	@echo "Partita through U-Boot with guests/$(CONFIG).dts: press Ctrl-a then x to quit."
+	$(Q)timeout --foreground $(RUN_TIMEOUT) $(QEMU_RUN_UBOOT)
+
+uboot-disk: $(UBOOT_DISK)
+
+$(UBOOT_SCR): boot/boot.cmd
+	@mkdir -p $(dir $@)
+	@echo "  MKIMAGE $@"
+	$(Q)mkimage -A arm64 -O linux -T script -C none -n "Partita boot script" -d $< $@ >/dev/null
+
+# partita.vmimg is the configuration whatever CONFIG is, so boot.scr is one.
+$(UBOOT_DISK): scripts/mkbootdisk.sh $(UBOOT_SCR) $(BUILD)/partita.bin $(RUN_CONFIG)
+	@echo "  DISK    $@"
+	$(Q)scripts/mkbootdisk.sh $@ $(UBOOT_SCR) $(BUILD)/partita.bin partita.vmimg=$(RUN_CONFIG)
 
 # The Linux guest's images come from Debian's archive (scripts/guest-linux.sh),
 # once: they do not depend on the compiler, so every build variant shares them.

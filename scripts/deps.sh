@@ -5,7 +5,7 @@ set -eu
 
 PKGS="make gcc gcc-aarch64-linux-gnu device-tree-compiler libfdt-dev \
 qemu-system-arm u-boot-qemu libcmocka-dev python3-pytest clang lld \
-clang-format cppcheck e2fsprogs"
+clang-format cppcheck e2fsprogs u-boot-tools mtools"
 
 # libfdt-dev:arm64 conflicts with the host's libfdt-dev (the two are not
 # co-installable), so the target library is unpacked from Debian's arm64

@@ -66,12 +66,13 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def qemu(request):
-    """Factory: qemu(args, timeout=20, name=..., fail_on=None) -> a started qemu.Qemu."""
+    """Factory: qemu(args, timeout=20, name=..., fail_on=None, stdin=False) -> a started
+    qemu.Qemu; with stdin=True, q.send() types on its console."""
     started = []
     request.node.partita_qemus = started
 
-    def start(args, timeout=20.0, name="qemu", fail_on=None):
-        q = qemu_mod.Qemu(args, timeout=timeout, name=name, fail_on=fail_on)
+    def start(args, timeout=20.0, name="qemu", fail_on=None, stdin=False):
+        q = qemu_mod.Qemu(args, timeout=timeout, name=name, fail_on=fail_on, stdin=stdin)
         started.append(q)
         test = re.sub(r"[^\w.=-]+", "_", request.node.nodeid.split("::", 1)[-1])
         n = f"-{len(started)}" if len(started) > 1 else ""
