@@ -38,8 +38,7 @@ static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 		  "unhandled exit (ESR 0x%lx, class 0x%x) at pc 0x%lx; injected an undefined "
 		  "instruction exception",
 		  esr, esr_ec(esr), vcpu_pc(v));
-	inject_undef(v, esr);
-	return VCPU_RUNS;
+	return inject_undef(v, esr);
 }
 
 /* Only reached when the VM traps WFI/WFE: the guest waits here instead. */
@@ -73,7 +72,7 @@ static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 	 */
 	if (pc - vbar < VECTOR_TABLE_SIZE) {
 		log_err(VCPU_FMT ": its exception vectors at 0x%lx are outside its memory (fetch "
-				 "from IPA 0x%lx); stopping the VM",
+				 "from IPA 0x%lx): it has crashed",
 			VCPU_ARGS(v), vbar, mmio_fault_ipa());
 		return VCPU_STOP_VM_CRASH;
 	}
@@ -81,8 +80,7 @@ static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 		  "instruction fetch from IPA 0x%lx (pc 0x%lx), outside the VM's memory; injected "
 		  "an instruction abort",
 		  mmio_fault_ipa(), pc);
-	inject_abort(v, esr, false);
-	return VCPU_RUNS;
+	return inject_abort(v, esr, false);
 }
 
 bool vcpu_log_allowed(struct vcpu *v)

@@ -47,8 +47,7 @@ static __attribute__((noinline, cold)) enum vcpu_stop refuse(struct vcpu *v, u64
 {
 	vcpu_warn(v, "%s of IPA 0x%lx at pc 0x%lx %s; injected a synchronous external abort",
 		  (esr & ISS_WNR) ? "write" : "read", ipa, vcpu_pc(v), why);
-	inject_abort(v, esr, true);
-	return VCPU_RUNS;
+	return inject_abort(v, esr, true);
 }
 
 /* Says why an access cannot be emulated; the cold half of mmio_handle_abort. */

@@ -79,7 +79,7 @@ static void describe(u64 iss, char *buf)
 }
 
 /* Out of line: its name buffer would cost every trap a stack-protector check. */
-static __attribute__((noinline)) void not_emulated(struct vcpu *v, u64 esr)
+static __attribute__((noinline)) enum vcpu_stop not_emulated(struct vcpu *v, u64 esr)
 {
 	char name[24];
 
@@ -88,7 +88,7 @@ static __attribute__((noinline)) void not_emulated(struct vcpu *v, u64 esr)
 		  "%s of system register %s at pc 0x%lx is not emulated; injected an undefined "
 		  "instruction exception",
 		  (esr & SYS_ISS_READ) ? "read" : "write", name, vcpu_pc(v));
-	inject_undef(v, esr);
+	return inject_undef(v, esr);
 }
 
 enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
@@ -113,6 +113,5 @@ enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
 		vcpu_skip_instr(v, esr);
 		return VCPU_RUNS;
 	}
-	not_emulated(v, esr);
-	return VCPU_RUNS;
+	return not_emulated(v, esr);
 }
