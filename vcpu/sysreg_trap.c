@@ -82,13 +82,17 @@ static void describe(u64 iss, char *buf)
 static __attribute__((noinline)) enum vcpu_stop not_emulated(struct vcpu *v, u64 esr)
 {
 	char name[24];
+	u64 pc = vcpu_pc(v);
 
+	/* Said only once done: it may not be (inject.h). */
+	if (inject_undef(v, esr))
+		return VCPU_STOP_VM_CRASH;
 	describe(esr & SYS_ISS_REG_MASK, name);
 	vcpu_warn(v,
 		  "%s of system register %s at pc 0x%lx is not emulated; injected an undefined "
 		  "instruction exception",
-		  (esr & SYS_ISS_READ) ? "read" : "write", name, vcpu_pc(v));
-	return inject_undef(v, esr);
+		  (esr & SYS_ISS_READ) ? "read" : "write", name, pc);
+	return VCPU_RUNS;
 }
 
 enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)

@@ -1,0 +1,118 @@
+"""VM lifecycle with several VMs: a reboot, a crash or a poweroff of one VM
+leaves the others running, and the machine powers off when the last VM
+that runs stops.
+
+The bare-metal heartbeat guest (guests/test/heartbeat.c) prints
+"heartbeat boot=B beat=N" a few times a second; its bootargs make it crash,
+scribble over its image and reboot, or power off after N beats. The
+bare-metal tests run two of them; the Linux ones boot
+guests/linux-and-baremetal.dts, the shipped configuration, whose heartbeat
+guest crashes once after 40 beats and is restarted (on-crash = "restart").
+"""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+import qemu as qemu_mod
+from test_linux import TIMEOUT, linux_images, shipped_config, wait_for_shell  # noqa: F401
+
+# A crash is an error line by design; anything else of Partita's going wrong is not.
+CRASH = r"crashed: a data abort at pc 0x[0-9a-f]+, inside the exception vector"
+FAIL_ON = (r"^partita: warning|^partita: error: (?!vm\d \(\w+\) vcpu0: crashed: )|"
+           r"^(\[\w+\] )?FAIL |Kernel panic|Call trace:|Unable to handle kernel")
+
+VM = """	{name} {{
+		cpus = <{cpu}>;
+		memory = <0x0 0x40000000 0x0 0x4000000>;
+		kernel = /incbin/("{image}");
+		bootargs = "period-ms=100 {args}";
+		on-crash = "{on_crash}";
+	}};
+"""
+
+
+def heartbeat_config(tmp_path, *vms):
+    """A configuration of heartbeat VMs, each (name, bootargs, on-crash) on CPU 0, 1, ..."""
+    image = os.path.join(qemu_mod.build_dir(), "guests", "heartbeat.bin")
+    if not os.path.isfile(image):
+        pytest.fail(f"{image} does not exist: build it first (make guests)", pytrace=False)
+    body = "".join(VM.format(name=n, cpu=i, image=image, args=a, on_crash=c)
+                   for i, (n, a, c) in enumerate(vms))
+    src, blob = tmp_path / "hb.dts", tmp_path / "hb.vmimg"
+    src.write_text('/dts-v1/;\n/ {\n\tcompatible = "partita,config";\n' + body + "};\n")
+    subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", str(blob), str(src)],
+                   check=True, timeout=60)
+    return str(blob)
+
+
+def beat(vm, boot, n=r"\d+"):
+    return rf"^\[{vm}\] heartbeat boot={boot} beat={n}$"
+
+
+def beats(out, vm):
+    """[(boot, beat)] of vm, in order."""
+    return [(int(b), int(n)) for b, n in
+            re.findall(rf"^\[{vm}\] heartbeat boot=(\d+) beat=(\d+)$", out, re.M)]
+
+
+def run(boot, tmp_path, gic, *vms):
+    return boot(gic=gic, smp=2, timeout=60, fail_on=FAIL_ON,
+                extra=["-initrd", heartbeat_config(tmp_path, *vms)])
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_crash_stops_vm_alone(boot, tmp_path, gic):
+    """A VM whose sync vector reads where nothing is crashes (Partita could
+    only inject an abort at the very entry that faulted): one line names the
+    VM and the reason, it is stopped (on-crash = "stop"), the other VM beats
+    on, and the machine powers off only when that one stops too."""
+    q = run(boot, tmp_path, gic, ("hb0", "crash=3", "stop"), ("hb1", "off=25", "stop"))
+    q.expect(r"^\[hb0\] heartbeat: crashing")
+    q.expect(rf"^partita: error: vm0 \(hb0\) vcpu0: {CRASH}")
+    q.expect(r"^partita: vm0 hb0: stopped after a fault it cannot recover from "
+             r'\(on-crash = "stop"\), by vcpu0$')
+    q.expect(beat("hb1", 1))
+    q.expect(r"^partita: vm1 hb1: powered off \(PSCI SYSTEM_OFF\)")
+    q.expect(r"^partita: every VM has stopped: powering off$")
+    assert q.wait_exit() == 0
+    out = q.output
+    assert beats(out, "hb0") == [(1, n) for n in range(4)], "hb0 ran on after its crash"
+    assert beats(out, "hb1") == [(1, n) for n in range(26)]
+    assert out.count("crashed:") == 1
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_crash_restarts_vm(boot, tmp_path, gic):
+    """With on-crash = "restart" the crashed VM starts again from its image:
+    its heartbeat resumes from beat 0 of boot 2; the other VM never stops."""
+    q = run(boot, tmp_path, gic, ("hb0", "crash=3 off=5", "restart"), ("hb1", "off=30", "stop"))
+    q.expect(rf"^partita: error: vm0 \(hb0\) vcpu0: {CRASH}")
+    q.expect(r"^partita: vm0 hb0: restarted after a fault it cannot recover from "
+             r'\(on-crash = "restart"\), by vcpu0$')
+    q.expect(beat("hb0", 2, 0))
+    q.expect(r"^partita: vm0 hb0: powered off \(PSCI SYSTEM_OFF\)")
+    q.expect(r"^partita: vm1 hb1: powered off \(PSCI SYSTEM_OFF\)")
+    assert q.wait_exit() == 0
+    out = q.output
+    assert beats(out, "hb0") == [(1, n) for n in range(4)] + [(2, n) for n in range(6)]
+    assert beats(out, "hb1") == [(1, n) for n in range(31)], "hb1 missed a beat or restarted"
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_reboot_after_scribbling(boot, tmp_path, gic):
+    """A guest that overwrites its whole image (and marks its RAM) and then
+    resets boots again cleanly: its image is reloaded from the copy kept
+    aside, its RAM is cleared; the other VM beats on throughout."""
+    q = run(boot, tmp_path, gic, ("hb0", "reboot=3 off=5", "stop"), ("hb1", "off=30", "stop"))
+    q.expect(r"^\[hb0\] heartbeat: scribbling over the image and resetting$")
+    q.expect(r"^partita: vm0 hb0: reset \(PSCI SYSTEM_RESET\), by vcpu0$")
+    q.expect(r"^\[hb0\] PASS heartbeat-memory-cleared$")
+    q.expect(r"^\[hb0\] PASS heartbeat-image-pristine$")
+    q.expect(beat("hb0", 2, 5))
+    assert q.wait_exit() == 0
+    out = q.output
+    assert beats(out, "hb0") == [(1, n) for n in range(4)] + [(2, n) for n in range(6)]
+    assert beats(out, "hb1") == [(1, n) for n in range(31)]
