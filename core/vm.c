@@ -63,6 +63,8 @@ static volatile bool all_built; /* secondaries wait for this before looking at t
  */
 static unsigned int stopped;
 static struct spinlock stopped_lock = SPINLOCK_INIT;
+static bool lifecycle_selftest; /* partita.selftest=lifecycle: taken by one spare CPU */
+static struct spinlock selftest_lock = SPINLOCK_INIT;
 
 void vm_init(const struct platform *p)
 {
@@ -838,6 +840,23 @@ static void wait_power_on(struct vcpu *v)
 	}
 }
 
+void vm_selftest_lifecycle_on(void)
+{
+	lifecycle_selftest = true;
+}
+
+/* Whether this CPU, which has no vCPU, is the one to run the lifecycle selftest. */
+static bool selftest_claim(void)
+{
+	bool mine;
+
+	spin_lock(&selftest_lock);
+	mine = lifecycle_selftest;
+	lifecycle_selftest = false;
+	spin_unlock(&selftest_lock);
+	return mine;
+}
+
 void vm_run_this_cpu(void)
 {
 	struct vcpu *v;
@@ -846,8 +865,11 @@ void vm_run_this_cpu(void)
 		wfe();
 	dmb(ish); /* acquire: read the vCPU pointer only after the flag */
 	v = this_cpu()->vcpu;
-	if (!v)
+	if (!v) {
+		if (selftest_claim())
+			vm_selftest_lifecycle();
 		cpu_park();
+	}
 	for (;;) {
 		wait_power_on(v);
 		context_power_on(v, v->on_entry, v->on_context);

@@ -53,6 +53,17 @@ int vm_stop(struct vm *vm);
 int vm_restart(struct vm *vm);
 
 /**
+ * partita.selftest=lifecycle (core/vm_selftest.c): the first physical CPU
+ * without a vCPU stops and restarts VM 0 with vm_stop() and vm_restart(),
+ * logging what they return, instead of parking. Called before
+ * vm_start_all().
+ */
+void vm_selftest_lifecycle_on(void);
+
+/** The script of partita.selftest=lifecycle, run by that CPU; returns when done. */
+void vm_selftest_lifecycle(void);
+
+/**
  * The run loop of one physical CPU: waits for its vCPU to be powered on,
  * runs it, and carries out whatever made it stop. Never returns.
  */
