@@ -151,3 +151,66 @@ def test_monitor_stop_and_restart(boot, tmp_path, gic):
     assert beats(out, "hb1") == [(1, n) for n in range(16)]
     # The machine went down once, after the last VM.
     assert out.index("every VM has stopped") > out.index("vm0 hb0: powered off")
+
+
+@pytest.fixture
+def linux_and_baremetal(request, partita_bin, linux_images):  # noqa: F811
+    """Factory: Partita on QEMU virt -smp 2 with guests/linux-and-baremetal.dts."""
+    started = []
+    request.node.partita_qemus = started
+
+    def start(gic):
+        machine = f"virt,virtualization=on,gic-version={gic}"
+        args = qemu_mod.machine_args(machine, "cortex-a57", 2) + [
+            "-kernel", partita_bin, "-initrd", shipped_config("linux-and-baremetal")]
+        q = qemu_mod.Qemu(args, timeout=TIMEOUT, fail_on=FAIL_ON, stdin=True,
+                          name=f"linux-and-baremetal on {machine}")
+        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_lifecycle_linux_gic{gic}.log")
+        started.append(q)
+        return q.start()
+
+    try:
+        yield start
+    finally:
+        for q in started:
+            q.kill()
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_linux_beside_baremetal(linux_and_baremetal, gic):
+    """The shipped guests/linux-and-baremetal.dts: the heartbeat guest crashes
+    after 40 beats, is named with the reason and restarted from beat 0 of
+    boot 2, while Linux boots and answers typed commands; a reboot in Linux
+    restarts Linux alone while the heartbeat goes on without a gap; a
+    poweroff in Linux leaves the heartbeat going and the machine up."""
+    t = r"\[linux0\] "
+    q = linux_and_baremetal(gic)
+    q.expect(rf"^partita: ready: cpus=2 gic=v{gic} .* vms=2$")
+    q.expect(beat("baremetal", 1, 0))
+    q.expect(rf"^partita: error: vm1 \(baremetal\) vcpu0: {CRASH}")
+    q.expect(r"^partita: vm1 baremetal: restarted after a fault it cannot recover from "
+             r'\(on-crash = "restart"\), by vcpu0$')
+    q.expect(beat("baremetal", 2, 0))
+    wait_for_shell(q, prefix=t)
+    q.send("echo hel''lo-$((6*7)) n''proc=$(nproc)\n")
+    q.expect(rf"^{t}hello-42 nproc=1$")
+    # Linux's reboot: Linux alone restarts; the heartbeat has no gap.
+    q.send("echo marker > /tmp/x; reboot -f\n")
+    q.expect(r"^partita: vm0 linux0: reset \(PSCI SYSTEM_RESET\), by vcpu0$")
+    q.expect(beat("baremetal", 2))
+    q.expect(rf"^{t}Partita guest: Linux \S+ up, 1 CPUs$")
+    wait_for_shell(q, prefix=t)
+    q.send("cat /tmp/x 2>&1 | sed s/^/x:/\n")
+    q.expect(rf"^{t}x:cat: can't open '/tmp/x': No such file or directory$")
+    # Linux's poweroff: the heartbeat goes on, the machine stays up.
+    q.send("poweroff -f\n")
+    q.expect(r"^partita: vm0 linux0: powered off \(PSCI SYSTEM_OFF\), by vcpu0$")
+    for _ in range(4):
+        q.expect(beat("baremetal", 2))
+    out = q.output
+    assert q.proc.poll() is None and "every VM has stopped" not in out
+    b = beats(out, "baremetal")
+    assert b == [(1, n) for n in range(41)] + [(2, n) for n in range(len(b) - 41)], \
+        "the heartbeat missed a beat or restarted more than once"
+    assert len(re.findall(rf"^{t}Partita guest: Linux \S+ up, 1 CPUs$", out, re.M)) == 2
+    assert out.count("crashed:") == 1
