@@ -662,14 +662,17 @@ static void restart(struct vm *vm)
  */
 static void crashed(struct vcpu *v)
 {
-	bool again = life[v->vm->id].on_crash == VM_ON_CRASH_RESTART;
+	static const char *const why[] = {
+		[VM_ON_CRASH_STOP] = "stopped after a fault it cannot recover from "
+				     "(on-crash = \"stop\")",
+		[VM_ON_CRASH_RESTART] = "restarted after a fault it cannot recover from "
+					"(on-crash = \"restart\")",
+	};
+	enum vm_on_crash then = life[v->vm->id].on_crash;
 
-	if (!stop_vm(v,
-		     again ? "restarted after a fault it cannot recover from (on-crash = \"restart\")"
-			   : "stopped after a fault it cannot recover from (on-crash = \"stop\")",
-		     false))
+	if (!stop_vm(v, why[then], false))
 		return;
-	if (again)
+	if (then == VM_ON_CRASH_RESTART)
 		restart(v->vm);
 	else
 		vm_stopped(v->vm);
@@ -761,8 +764,7 @@ int vm_restart(struct vm *vm)
 /* Whether v is vCPU 0 and its VM has a request it can carry out now (not while a stop runs). */
 static bool request_due(const struct vcpu *v)
 {
-	return v->id == 0 && life[v->vm->id].request != VM_REQ_NONE &&
-	       v->vm->state != VM_STOPPING;
+	return v->id == 0 && life[v->vm->id].request != VM_REQ_NONE && v->vm->state != VM_STOPPING;
 }
 
 /*

@@ -33,8 +33,7 @@ static bool wait_for(const struct vm *vm, u64 boots)
 			return true;
 		wfe();
 	}
-	log_err("selftest: vm %s did not %s in %d ms", vm->name, boots ? "start" : "stop",
-		WAIT_MS);
+	log_err("selftest: vm %s did not %s in %d ms", vm->name, boots ? "start" : "stop", WAIT_MS);
 	return false;
 }
 

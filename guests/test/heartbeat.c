@@ -79,8 +79,8 @@ static void check_clean(u64 ram)
 	check(dirty == 0, "heartbeat-memory-cleared", "%u words of the last boot's marks remain",
 	      dirty);
 	verdict("heartbeat-memory-cleared");
-	check(image_word == 0xfeed, "heartbeat-image-pristine",
-	      "initialised data reads 0x%x", image_word);
+	check(image_word == 0xfeed, "heartbeat-image-pristine", "initialised data reads 0x%x",
+	      image_word);
 	verdict("heartbeat-image-pristine");
 }
 
