@@ -783,8 +783,16 @@ static void carry_out_request(struct vcpu *v0)
 	spin_lock(&vm->lock);
 	req = l->request;
 	was_stopped = vm->state == VM_STOPPED;
-	if (was_stopped)
+	if (was_stopped) {
 		l->request = VM_REQ_NONE;
+		/*
+		 * A restart under way: further requests get -E_BUSY until
+		 * start() makes it RUNNING; were it left STOPPED, a second
+		 * vm_restart() would take it out of the count a second time.
+		 */
+		if (req == VM_REQ_RESTART)
+			vm->state = VM_STOPPING;
+	}
 	spin_unlock(&vm->lock);
 	if (was_stopped) {
 		/* A stop asked for while the VM stopped by itself has nothing left to do. */
