@@ -620,6 +620,15 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 		}
 		wfe();
 	}
+	/*
+	 * Before its memory is zeroed and reloaded: the VMID's entries on
+	 * every CPU (the TLBI acts on the VMID of this CPU's VTTBR_EL2, which
+	 * stage2_flush_tlb() loads, and its DSB ISH waits for all CPUs). What a
+	 * waiting CPU refills speculatively is dropped at its next power-on
+	 * (context_power_on()). The caches need no maintenance first: load()
+	 * zeroes and cleans to the PoC through EL2's cacheable mapping, which
+	 * is coherent with the guest's cacheable lines.
+	 */
 	stage2_flush_tlb(&vm->s2);
 	/* No interrupt state of this run may reach the next one. */
 	vgic_vm_reset(vm);
