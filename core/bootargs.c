@@ -8,7 +8,7 @@
 #define PREFIX "partita."
 #define PREFIX_LEN (sizeof(PREFIX) - 1)
 
-static const char *const selftest_values[] = { "el2-fault", "spi", "slow-uart" };
+static const char *const selftest_values[] = { "el2-fault", "spi", "slow-uart", "lifecycle" };
 
 /* Every word Partita knows, with the values it accepts (the n-th sets n + 1). */
 static const struct {

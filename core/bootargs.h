@@ -18,6 +18,7 @@ enum bootargs_selftest {
 	BOOTARGS_SELFTEST_EL2_FAULT, /* read an unmapped address at EL2 once booted */
 	BOOTARGS_SELFTEST_SPI, /* enable and pend an SPI nobody owns, as a boot loader might leave it */
 	BOOTARGS_SELFTEST_SLOW_UART, /* the UART takes a character per drain: console_test_slow() */
+	BOOTARGS_SELFTEST_LIFECYCLE, /* a spare CPU stops and restarts VM 0: vm_selftest_lifecycle() */
 };
 
 /** The values of Partita's words; absent or refused words leave the default. */

@@ -229,6 +229,15 @@ static int prop_console(struct vm_parse *ps, const char *prop, const void *v, in
 	return err;
 }
 
+static int prop_on_crash(struct vm_parse *ps, const char *prop, const void *v, int len)
+{
+	unsigned int restart = 0;
+	int err = one_of(ps, prop, v, len, "stop", "restart", &restart);
+
+	ps->c->vm[ps->idx].on_crash = restart ? VM_ON_CRASH_RESTART : VM_ON_CRASH_STOP;
+	return err;
+}
+
 static int prop_bootargs(struct vm_parse *ps, const char *prop, const void *v, int len)
 {
 	if (!is_string(v, len)) {
@@ -302,6 +311,7 @@ static const struct {
 	{ "bootargs", prop_bootargs },
 	{ "console", prop_console },
 	{ "devices", prop_devices },
+	{ "on-crash", prop_on_crash },
 	{ "partita,test-device", prop_test_device },
 };
 

@@ -383,6 +383,10 @@ static void selftest_el2_fault(void)
 			 "its transmit interrupt");
 		console_test_slow();
 	}
+	if (ba.selftest == BOOTARGS_SELFTEST_LIFECYCLE) {
+		log_info("selftest: a CPU without a vCPU will stop and restart vm0");
+		vm_selftest_lifecycle_on();
+	}
 	if (ba.selftest == BOOTARGS_SELFTEST_SPI) {
 		/*
 		 * An SPI nobody owns, enabled and pending as a boot loader might

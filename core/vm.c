@@ -37,13 +37,34 @@ struct vm_images {
 	u64 dtb_ipa;
 };
 
+/** What vm_stop() or vm_restart() asked of a VM: its vCPU 0's physical CPU carries it out. */
+enum vm_request {
+	VM_REQ_NONE,
+	VM_REQ_STOP,
+	VM_REQ_RESTART,
+};
+
+/* What only the lifecycle needs of a VM, beside its images. */
+struct vm_life {
+	enum vm_on_crash on_crash;
+	volatile enum vm_request request; /* written under the VM's lock */
+};
+
 static const struct platform *plat;
 static struct vm vms[VM_MAX];
 static struct vm_images images[VM_MAX];
+static struct vm_life life[VM_MAX];
 static unsigned int built;
 static volatile bool all_built; /* secondaries wait for this before looking at their vCPU */
+/*
+ * VMs stopped for good: a stopped VM with a restart asked for is not
+ * counted, so the machine powers off only when the last VM that runs, or
+ * is about to run again, has stopped. Taken inside a VM's lock.
+ */
 static unsigned int stopped;
 static struct spinlock stopped_lock = SPINLOCK_INIT;
+static bool lifecycle_selftest; /* partita.selftest=lifecycle: taken by one spare CPU */
+static struct spinlock selftest_lock = SPINLOCK_INIT;
 
 void vm_init(const struct platform *p)
 {
@@ -53,6 +74,11 @@ void vm_init(const struct platform *p)
 unsigned int vm_count(void)
 {
 	return built;
+}
+
+struct vm *vm_get(unsigned int id)
+{
+	return id < built ? &vms[id] : NULL;
 }
 
 /* The layout keeps room for the DTB that build_dtb() writes. */
@@ -429,6 +455,7 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 
 	memset(vm, 0, sizeof(*vm));
 	vm->id = id;
+	life[id] = (struct vm_life){ .on_crash = cfg->on_crash, .request = VM_REQ_NONE };
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->name[sizeof(vm->name) - 1] = '\0';
 	err = check_cpus(cfg);
@@ -593,6 +620,15 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 		}
 		wfe();
 	}
+	/*
+	 * Before its memory is zeroed and reloaded: the VMID's entries on
+	 * every CPU (the TLBI acts on the VMID of this CPU's VTTBR_EL2, which
+	 * stage2_flush_tlb() loads, and its DSB ISH waits for all CPUs). What a
+	 * waiting CPU refills speculatively is dropped at its next power-on
+	 * (context_power_on()). The caches need no maintenance first: load()
+	 * zeroes and cleans to the PoC through EL2's cacheable mapping, which
+	 * is coherent with the guest's cacheable lines.
+	 */
 	stage2_flush_tlb(&vm->s2);
 	/* No interrupt state of this run may reach the next one. */
 	vgic_vm_reset(vm);
@@ -601,17 +637,54 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 
 static void vm_stopped(struct vm *vm)
 {
-	bool last;
+	bool last = false;
 
+	spin_lock(&vm->lock);
 	vm->state = VM_STOPPED;
-	spin_lock(&stopped_lock);
-	last = ++stopped == built;
-	spin_unlock(&stopped_lock);
+	/* A restart asked for while it ran keeps it counted as running (vm_restart()). */
+	if (life[vm->id].request != VM_REQ_RESTART) {
+		spin_lock(&stopped_lock);
+		last = ++stopped == built;
+		spin_unlock(&stopped_lock);
+	}
+	spin_unlock(&vm->lock);
+	/* Its vCPU 0 may be waiting for the stop to end, to carry out a request. */
+	dsb(ish);
+	sev();
 	if (!last)
 		return;
 	log_info("every VM has stopped: powering off");
 	psci_fw_system_off();
 	log_err("the firmware did not power off; idling");
+}
+
+/* Starts the VM again from its pristine images, its memory cleared. */
+static void restart(struct vm *vm)
+{
+	load(vm);
+	start(vm);
+}
+
+/*
+ * A VM Partita cannot serve any more: the vCPU that found out has said
+ * why; its configuration says whether it restarts or stays stopped.
+ */
+static void crashed(struct vcpu *v)
+{
+	static const char *const why[] = {
+		[VM_ON_CRASH_STOP] = "stopped after a fault it cannot recover from "
+				     "(on-crash = \"stop\")",
+		[VM_ON_CRASH_RESTART] = "restarted after a fault it cannot recover from "
+					"(on-crash = \"restart\")",
+	};
+	enum vm_on_crash then = life[v->vm->id].on_crash;
+
+	if (!stop_vm(v, why[then], false))
+		return;
+	if (then == VM_ON_CRASH_RESTART)
+		restart(v->vm);
+	else
+		vm_stopped(v->vm);
 }
 
 static void handle_stop(struct vcpu *v, enum vcpu_stop why)
@@ -624,6 +697,7 @@ static void handle_stop(struct vcpu *v, enum vcpu_stop why)
 			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_KICKED:
+		/* A stop of the VM, or a request of the monitor (see wait_power_on()). */
 		spin_lock(&v->vm->lock);
 		v->power = VCPU_OFF;
 		spin_unlock(&v->vm->lock);
@@ -635,30 +709,145 @@ static void handle_stop(struct vcpu *v, enum vcpu_stop why)
 			vm_stopped(v->vm);
 		break;
 	case VCPU_STOP_VM_CRASH:
-		if (stop_vm(v, "stopped after a fault it cannot recover from", false))
-			vm_stopped(v->vm);
+		crashed(v);
 		break;
 	case VCPU_STOP_VM_RESET:
-		if (stop_vm(v, "reset (PSCI SYSTEM_RESET)", false)) {
-			load(v->vm);
-			start(v->vm);
-		}
+		if (stop_vm(v, "reset (PSCI SYSTEM_RESET)", false))
+			restart(v->vm);
 		break;
 	default:
 		panic(VCPU_FMT ": stopped for unknown reason %d", VCPU_ARGS(v), why);
 	}
 }
 
-/* Waits until the vCPU is to be powered on, and claims it. */
+/*
+ * Makes vCPU 0's physical CPU look at a request: out of the guest if it
+ * runs there, else out of its WFE. Called with the VM's lock held, so that
+ * a vCPU 0 claimed just before is seen ON, and one claimed after sees the
+ * request (wait_power_on()).
+ */
+static void call_vcpu0(struct vm *vm)
+{
+	if (vm->vcpus[0].power == VCPU_ON)
+		vcpu_request(&vm->vcpus[0], VCPU_REQ_STOP);
+	dsb(ish);
+	sev();
+}
+
+int vm_stop(struct vm *vm)
+{
+	int err = 0;
+
+	spin_lock(&vm->lock);
+	if (vm->state != VM_RUNNING || life[vm->id].request != VM_REQ_NONE) {
+		err = -E_BUSY;
+	} else {
+		life[vm->id].request = VM_REQ_STOP;
+		call_vcpu0(vm);
+	}
+	spin_unlock(&vm->lock);
+	return err;
+}
+
+int vm_restart(struct vm *vm)
+{
+	int err = 0;
+
+	spin_lock(&vm->lock);
+	if (vm->state == VM_STOPPING || life[vm->id].request != VM_REQ_NONE) {
+		err = -E_BUSY;
+	} else {
+		life[vm->id].request = VM_REQ_RESTART;
+		/* It runs again from now on, as far as powering the machine off goes. */
+		if (vm->state == VM_STOPPED) {
+			spin_lock(&stopped_lock);
+			stopped--;
+			spin_unlock(&stopped_lock);
+		}
+		call_vcpu0(vm);
+	}
+	spin_unlock(&vm->lock);
+	return err;
+}
+
+/* Whether v is vCPU 0 and its VM has a request it can carry out now (not while a stop runs). */
+static bool request_due(const struct vcpu *v)
+{
+	return v->id == 0 && life[v->vm->id].request != VM_REQ_NONE && v->vm->state != VM_STOPPING;
+}
+
+/*
+ * Carries out vm_stop() or vm_restart() on vCPU 0's physical CPU, vCPU 0
+ * being off: a running VM is stopped as a guest's SYSTEM_OFF or RESET
+ * would; a stopped one is reloaded and started. If a guest's own stop wins
+ * the race, the request waits until that stop is over.
+ */
+static void carry_out_request(struct vcpu *v0)
+{
+	struct vm *vm = v0->vm;
+	struct vm_life *l = &life[vm->id];
+	enum vm_request req;
+	bool was_stopped;
+
+	spin_lock(&vm->lock);
+	req = l->request;
+	was_stopped = vm->state == VM_STOPPED;
+	if (was_stopped) {
+		l->request = VM_REQ_NONE;
+		/*
+		 * A restart under way: further requests get -E_BUSY until
+		 * start() makes it RUNNING; were it left STOPPED, a second
+		 * vm_restart() would take it out of the count a second time.
+		 */
+		if (req == VM_REQ_RESTART)
+			vm->state = VM_STOPPING;
+	}
+	spin_unlock(&vm->lock);
+	if (was_stopped) {
+		/* A stop asked for while the VM stopped by itself has nothing left to do. */
+		if (req == VM_REQ_RESTART) {
+			log_info("vm%u %s: restarted from the monitor", vm->id, vm->name);
+			restart(vm);
+		}
+		return;
+	}
+	if (!stop_vm(v0,
+		     req == VM_REQ_STOP ? "stopped from the monitor" : "restarted from the monitor",
+		     false))
+		return;
+	spin_lock(&vm->lock);
+	l->request = VM_REQ_NONE;
+	spin_unlock(&vm->lock);
+	if (req == VM_REQ_STOP)
+		vm_stopped(vm);
+	else
+		restart(vm);
+}
+
+/* Whether v may be claimed for a power-on now. */
+static bool power_on_due(const struct vcpu *v)
+{
+	return v->power == VCPU_ON_PENDING && v->vm->state == VM_RUNNING && !request_due(v);
+}
+
+/*
+ * Waits until the vCPU is to be powered on, and claims it. vCPU 0's
+ * physical CPU also carries out the requests of vm_stop() and vm_restart()
+ * here, before any power-on: a stopped VM has no other CPU to do it.
+ */
 static void wait_power_on(struct vcpu *v)
 {
 	for (;;) {
 		bool go = false;
 
-		while (v->power != VCPU_ON_PENDING || v->vm->state != VM_RUNNING)
+		while (!power_on_due(v) && !request_due(v))
 			wfe();
+		if (request_due(v)) {
+			carry_out_request(v);
+			continue;
+		}
 		spin_lock(&v->vm->lock);
-		if (v->power == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
+		if (power_on_due(v)) {
 			/* A stop request meant for an earlier life (it went off first) is void. */
 			vcpu_requests_clear(v);
 			v->power = VCPU_ON;
@@ -670,6 +859,23 @@ static void wait_power_on(struct vcpu *v)
 	}
 }
 
+void vm_selftest_lifecycle_on(void)
+{
+	lifecycle_selftest = true;
+}
+
+/* Whether this CPU, which has no vCPU, is the one to run the lifecycle selftest. */
+static bool selftest_claim(void)
+{
+	bool mine;
+
+	spin_lock(&selftest_lock);
+	mine = lifecycle_selftest;
+	lifecycle_selftest = false;
+	spin_unlock(&selftest_lock);
+	return mine;
+}
+
 void vm_run_this_cpu(void)
 {
 	struct vcpu *v;
@@ -678,8 +884,11 @@ void vm_run_this_cpu(void)
 		wfe();
 	dmb(ish); /* acquire: read the vCPU pointer only after the flag */
 	v = this_cpu()->vcpu;
-	if (!v)
+	if (!v) {
+		if (selftest_claim())
+			vm_selftest_lifecycle();
 		cpu_park();
+	}
 	for (;;) {
 		wait_power_on(v);
 		context_power_on(v, v->on_entry, v->on_context);

@@ -25,6 +25,12 @@ enum vm_console {
 	VM_CONSOLE_PASSTHROUGH, /* the host's UART itself, mapped to this VM alone */
 };
 
+/** What happens to a VM that crashes (docs/configuration.md, "on-crash"). */
+enum vm_on_crash {
+	VM_ON_CRASH_STOP, /* it stays stopped, as after a poweroff */
+	VM_ON_CRASH_RESTART, /* it restarts from its pristine images, as after a reboot */
+};
+
 /**
  * A device of the machine given to a VM: found by its host DT path, its
  * MMIO ranges mapped at the same IPA (page-rounded) and its SPIs HW-mapped
@@ -57,6 +63,7 @@ struct vm_config {
 	unsigned int device_count;
 	struct vm_device devices[VM_MAX_DEVICES];
 	bool test_device; /* the emulated test device of guests/test */
+	enum vm_on_crash on_crash;
 };
 
 #endif

@@ -82,6 +82,8 @@ static void show_vm(const struct config *c, unsigned int v)
 	printf("  %-10s \"%s\"\n", "bootargs", cfg->bootargs ? cfg->bootargs : "");
 	printf("  %-10s %s\n", "console",
 	       cfg->console == VM_CONSOLE_PASSTHROUGH ? "passthrough" : "emulated");
+	printf("  %-10s %s\n", "on-crash",
+	       cfg->on_crash == VM_ON_CRASH_RESTART ? "restart" : "stop");
 	for (i = 0; i < cfg->device_count; i++)
 		printf("  %-10s %s\n", i ? "" : "devices", cfg->devices[i].path);
 	if (cfg->test_device)

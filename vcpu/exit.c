@@ -32,13 +32,17 @@ static bool skipped_for_condition(struct vcpu *v, u64 esr)
 /* The guest did something EL2 trapped but has no meaning for: it is UNDEFINED. */
 static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 {
+	u64 pc = vcpu_pc(v);
+
 	if (skipped_for_condition(v, esr))
 		return VCPU_RUNS;
+	/* Said only once done: it may not be (inject.h). */
+	if (inject_undef(v, esr))
+		return VCPU_STOP_VM_CRASH;
 	vcpu_warn(v,
 		  "unhandled exit (ESR 0x%lx, class 0x%x) at pc 0x%lx; injected an undefined "
 		  "instruction exception",
-		  esr, esr_ec(esr), vcpu_pc(v));
-	inject_undef(v, esr);
+		  esr, esr_ec(esr), pc);
 	return VCPU_RUNS;
 }
 
@@ -73,15 +77,16 @@ static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 	 */
 	if (pc - vbar < VECTOR_TABLE_SIZE) {
 		log_err(VCPU_FMT ": its exception vectors at 0x%lx are outside its memory (fetch "
-				 "from IPA 0x%lx); stopping the VM",
+				 "from IPA 0x%lx): it has crashed",
 			VCPU_ARGS(v), vbar, mmio_fault_ipa());
 		return VCPU_STOP_VM_CRASH;
 	}
+	if (inject_abort(v, esr, false))
+		return VCPU_STOP_VM_CRASH;
 	vcpu_warn(v,
 		  "instruction fetch from IPA 0x%lx (pc 0x%lx), outside the VM's memory; injected "
 		  "an instruction abort",
 		  mmio_fault_ipa(), pc);
-	inject_abort(v, esr, false);
 	return VCPU_RUNS;
 }
 

@@ -2,6 +2,8 @@
 
 #include "arch/esr.h"
 #include "arch/sysreg.h"
+#include "lib/log.h"
+#include "vcpu/exit.h"
 
 #define FSC_SEA 0x10 /* synchronous external abort, not on a table walk */
 #define ISS_DABT_WNR BIT(6)
@@ -57,28 +59,49 @@ static u64 syndrome(u64 ec, u64 il, u64 iss)
 	return (ec << ESR_ELx_EC_SHIFT) | il | iss;
 }
 
-/* Takes a synchronous exception to the guest's EL1 with syndrome esr_el1. */
-static void take_sync(struct vcpu *v, u64 esr_el1)
+/*
+ * The exception would be taken at the vector entry (128 bytes) the guest
+ * trapped in: the entry's instructions up to this one would run again in
+ * the same state and trap again, forever, as Linux's stack overflow in
+ * its entry code would, or a vector table whose handler reads a device
+ * that is not there. The VM has crashed; carrying on would only fill the
+ * console. (A fetch from vectors outside memory is exit_iabt()'s case.)
+ */
+static __attribute__((noinline, cold)) enum vcpu_stop crash(struct vcpu *v, u64 target,
+							    const char *what)
 {
-	u64 sctlr = read_sysreg(sctlr_el1);
-
-	write_sysreg(esr_el1, esr_el1);
-	u64 pstate = vcpu_pstate(v);
-
-	write_sysreg(elr_el1, vcpu_pc(v));
-	write_sysreg(spsr_el1, pstate);
-	vcpu_set_pc(v, read_sysreg(vbar_el1) + vector_offset(pstate));
-	vcpu_set_pstate(v, entry_pstate(pstate, sctlr));
+	log_err(VCPU_FMT ": crashed: %s at pc 0x%lx, inside the exception vector at 0x%lx "
+			 "(VBAR_EL1 + 0x%lx) that would take it; every injection would trap again",
+		VCPU_ARGS(v), what, vcpu_pc(v), target, target - read_sysreg(vbar_el1));
+	return VCPU_STOP_VM_CRASH;
 }
 
-void inject_undef(struct vcpu *v, u64 esr)
+/* Takes a synchronous exception to the guest's EL1 with syndrome esr_el1. */
+static enum vcpu_stop take_sync(struct vcpu *v, u64 esr_el1, const char *what)
+{
+	u64 sctlr = read_sysreg(sctlr_el1);
+	u64 pstate = vcpu_pstate(v);
+	u64 target = read_sysreg(vbar_el1) + vector_offset(pstate);
+
+	if (vcpu_pc(v) - target < VECTOR_ENTRY_SIZE)
+		return crash(v, target, what);
+	write_sysreg(esr_el1, esr_el1);
+	write_sysreg(elr_el1, vcpu_pc(v));
+	write_sysreg(spsr_el1, pstate);
+	vcpu_set_pc(v, target);
+	vcpu_set_pstate(v, entry_pstate(pstate, sctlr));
+	return VCPU_RUNS;
+}
+
+enum vcpu_stop inject_undef(struct vcpu *v, u64 esr)
 {
 	/* IL is RES1 for an exception reported with EC 0 (Arm ARM, ESR_ELx.IL). */
 	(void)esr;
-	take_sync(v, syndrome(ESR_ELx_EC_UNKNOWN, ESR_ELx_IL, 0));
+	return take_sync(v, syndrome(ESR_ELx_EC_UNKNOWN, ESR_ELx_IL, 0),
+			 "an undefined instruction");
 }
 
-void inject_abort(struct vcpu *v, u64 esr, bool data)
+enum vcpu_stop inject_abort(struct vcpu *v, u64 esr, bool data)
 {
 	bool el0 = guest_at_el0(vcpu_pstate(v));
 	u64 ec, iss = FSC_SEA;
@@ -90,7 +113,8 @@ void inject_abort(struct vcpu *v, u64 esr, bool data)
 		ec = el0 ? ESR_ELx_EC_IABT_LOW : ESR_ELx_EC_IABT_CUR;
 	}
 	write_sysreg(far_el1, read_sysreg(far_el2));
-	take_sync(v, syndrome(ec, ESR_ELx_IL, iss));
+	return take_sync(v, syndrome(ec, ESR_ELx_IL, iss),
+			 data ? "a data abort" : "an instruction abort");
 }
 
 void inject_serror(struct vcpu *v)

@@ -45,9 +45,13 @@ static const struct mmio_dev *find(const struct vm *vm, u64 ipa)
 static __attribute__((noinline, cold)) enum vcpu_stop refuse(struct vcpu *v, u64 esr, u64 ipa,
 							     const char *why)
 {
+	u64 pc = vcpu_pc(v);
+
+	/* Said only once done: it may not be (inject.h). */
+	if (inject_abort(v, esr, true))
+		return VCPU_STOP_VM_CRASH;
 	vcpu_warn(v, "%s of IPA 0x%lx at pc 0x%lx %s; injected a synchronous external abort",
-		  (esr & ISS_WNR) ? "write" : "read", ipa, vcpu_pc(v), why);
-	inject_abort(v, esr, true);
+		  (esr & ISS_WNR) ? "write" : "read", ipa, pc, why);
 	return VCPU_RUNS;
 }
 

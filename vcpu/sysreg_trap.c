@@ -79,16 +79,20 @@ static void describe(u64 iss, char *buf)
 }
 
 /* Out of line: its name buffer would cost every trap a stack-protector check. */
-static __attribute__((noinline)) void not_emulated(struct vcpu *v, u64 esr)
+static __attribute__((noinline)) enum vcpu_stop not_emulated(struct vcpu *v, u64 esr)
 {
 	char name[24];
+	u64 pc = vcpu_pc(v);
 
+	/* Said only once done: it may not be (inject.h). */
+	if (inject_undef(v, esr))
+		return VCPU_STOP_VM_CRASH;
 	describe(esr & SYS_ISS_REG_MASK, name);
 	vcpu_warn(v,
 		  "%s of system register %s at pc 0x%lx is not emulated; injected an undefined "
 		  "instruction exception",
-		  (esr & SYS_ISS_READ) ? "read" : "write", name, vcpu_pc(v));
-	inject_undef(v, esr);
+		  (esr & SYS_ISS_READ) ? "read" : "write", name, pc);
+	return VCPU_RUNS;
 }
 
 enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
@@ -113,6 +117,5 @@ enum vcpu_stop sysreg_trap(struct vcpu *v, u64 esr)
 		vcpu_skip_instr(v, esr);
 		return VCPU_RUNS;
 	}
-	not_emulated(v, esr);
-	return VCPU_RUNS;
+	return not_emulated(v, esr);
 }

@@ -73,3 +73,6 @@ $(BUILD)/configs/%.vmimg: guests/%.dts $(PARTITA_CONFIG) config-user-files
 
 # make bench boots the bench guests from their configurations.
 bench: $(BUILD)/guests/bench.vmimg $(BUILD)/guests/irqbench.vmimg
+
+# guests/linux-and-baremetal.dts embeds the heartbeat test guest.
+$(BUILD)/configs/linux-and-baremetal.vmimg: $(BUILD)/guests/heartbeat.bin

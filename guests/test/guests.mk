@@ -7,6 +7,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(TARGET_FLAGS) -ffreestanding -nostdinc \
 GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/guests/rt/rt.o \
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
+GUEST_NAMES += heartbeat
 GUEST_NAMES += vuart
 GUEST_NAMES += console cpuoff
 GUEST_NAMES += emul
@@ -50,6 +51,7 @@ $(BUILD)/guests/%_asm.o: guests/test/%_asm.S
 	$(Q)$(CC) $(TARGET_FLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/guests/fp.elf: $(BUILD)/guests/fp_asm.o
+$(BUILD)/guests/heartbeat.elf: $(BUILD)/guests/heartbeat_asm.o
 
 # The emul guest runs AArch32 code at EL0. The aarch64 toolchain cannot
 # assemble A32 or T32, so clang (a dependency already) builds it for

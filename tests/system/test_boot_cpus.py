@@ -217,9 +217,9 @@ def test_unknown_and_out_of_range_words_are_warned(boot):
              extra=["-initrd", qemu_mod.config("mmio"), "-append",
                     "console=ttyAMA0 partita.selftest=3 partita.vms=2"])
     q.wait_for(r'^partita: warning: bootargs: "partita.selftest=3": value out of range; it '
-               r"takes partita.selftest=el2-fault\|spi\|slow-uart, and is ignored\s*$")
+               r"takes partita.selftest=el2-fault\|spi\|slow-uart\|lifecycle, and is ignored\s*$")
     q.wait_for(r'^partita: warning: bootargs: "partita.vms=2" is not a Partita word and '
-               r"is ignored; Partita knows partita.selftest=el2-fault\|spi\|slow-uart\s*$")
+               r"is ignored; Partita knows partita.selftest=el2-fault\|spi\|slow-uart\|lifecycle\s*$")
     _, vms = ready(q)
     assert vms == 1
     expect_verdicts(q, expect_clean_exit(q), MMIO_PASSES)

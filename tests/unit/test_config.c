@@ -126,7 +126,8 @@ static void test_full_config(void **state)
 		     " kernel-format = \"image\"; };\n"
 		     "rtos { cpus = <2>; memory-identity = <0x0 0x60000000 0x0 0x200000>;"
 		     " kernel = /incbin/(\"raw.bin\"); kernel-format = \"raw\";"
-		     " console = \"passthrough\"; partita,test-device; };\n");
+		     " console = \"passthrough\"; partita,test-device;"
+		     " on-crash = \"restart\"; };\n");
 	assert_int_equal(cfg.vm_count, 2);
 	assert_string_equal(a->name, "linux0");
 	assert_int_equal(a->cpu_count, 2);
@@ -141,11 +142,13 @@ static void test_full_config(void **state)
 	assert_int_equal(a->device_count, 1);
 	assert_string_equal(a->devices[0].path, "/pl031@9010000");
 	assert_false(a->test_device);
+	assert_int_equal(a->on_crash, VM_ON_CRASH_STOP);
 	assert_string_equal(b->name, "rtos");
 	assert_true(b->ram_identity);
 	assert_int_equal(b->kernel_format, VM_KERNEL_RAW);
 	assert_int_equal(b->console, VM_CONSOLE_PASSTHROUGH);
 	assert_true(b->test_device);
+	assert_int_equal(b->on_crash, VM_ON_CRASH_RESTART);
 	assert_null(b->initrd);
 }
 
@@ -368,6 +371,10 @@ static void test_other_values(void **state)
 			  "vm a: bootargs: must be one string");
 	EXPECT_VM_REFUSED(VM("a", "0", "console = \"serial\";"), 0,
 			  "vm a: console: must be \"emulated\" or \"passthrough\"");
+	EXPECT_VM_REFUSED(VM("a", "0", "on-crash = \"reboot\";"), 0,
+			  "vm a: on-crash: must be \"stop\" or \"restart\"");
+	EXPECT_VM_REFUSED(VM("a", "0", "on-crash = <1>;"), 0,
+			  "vm a: on-crash: must be \"stop\" or \"restart\"");
 	EXPECT_VM_REFUSED(VM("a", "0", "partita,test-device = <1>;"), 0,
 			  "vm a: partita,test-device: is a flag");
 	EXPECT_VM_REFUSED(VM("a", "0", "devices = <1>;"), 0,

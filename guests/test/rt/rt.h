@@ -91,6 +91,12 @@ struct exc_record {
 void expect_exception(u64 resume);
 struct exc_record *exc_last(void);
 
+/**
+ * The value of property prop (its length in *len) in the first node whose
+ * name starts with node, or NULL.
+ */
+const void *fdt_prop(const void *dtb, const char *node, const char *prop, u32 *len);
+
 /** Reads the first cell pair of prop in the first node whose name starts with node. */
 bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size);
 
