@@ -295,7 +295,8 @@ static void load(struct vm *vm)
 	struct ram_image part[] = {
 		{ img->kernel_offset, img->kernel, img->kernel_size },
 		{ img->initrd_offset, img->initrd, img->initrd_size },
-		{ img->dtb_ipa - vm->ram_ipa, img->dtb, GUEST_FDT_MAX },
+		/* The DTB alone: libfdt leaves the rest of its buffer as it was while building. */
+		{ img->dtb_ipa - vm->ram_ipa, img->dtb, fdt_totalsize(img->dtb) },
 	};
 	u64 at = 0;
 

@@ -216,15 +216,19 @@ static bool prefix(const char *s, const char *p)
 	return true;
 }
 
-bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size)
+/* The value of prop in the first node whose name starts with node, and its length; NULL: none. */
+static const char *fdt_prop(const void *dtb, const char *node, const char *prop, u32 *len)
 {
 	const char *b = dtb;
 	const char *strings = b + be32(b + 12);
 	u32 off = be32(b + 8);
 	bool in_node = false;
+	u32 plen = 0;
 
+	while (prop[plen])
+		plen++;
 	for (;;) {
-		u32 tag = be32(b + off), len, name;
+		u32 tag = be32(b + off), name;
 
 		off += 4;
 		if (tag == 1) { /* FDT_BEGIN_NODE */
@@ -236,23 +240,40 @@ bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size)
 			in_node = prefix(n, node);
 			off += (l + 4) & ~3U;
 		} else if (tag == 3) { /* FDT_PROP */
-			len = be32(b + off);
+			*len = be32(b + off);
 			name = be32(b + off + 4);
-			if (in_node && prefix(strings + name, "reg") && strings[name + 3] == 0 &&
-			    len >= 16) {
-				const char *v = b + off + 8;
-
-				*base = ((u64)be32(v) << 32) | be32(v + 4);
-				*size = ((u64)be32(v + 8) << 32) | be32(v + 12);
-				return true;
-			}
-			off += 8 + ((len + 3) & ~3U);
+			if (in_node && prefix(strings + name, prop) && !strings[name + plen])
+				return b + off + 8;
+			off += 8 + ((*len + 3) & ~3U);
 		} else if (tag == 2 || tag == 4) { /* END_NODE, NOP */
 			in_node = false;
 		} else {
-			return false;
+			return NULL;
 		}
 	}
+}
+
+bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size)
+{
+	u32 len;
+	const char *v = fdt_prop(dtb, node, "reg", &len);
+
+	if (!v || len < 16)
+		return false;
+	*base = ((u64)be32(v) << 32) | be32(v + 4);
+	*size = ((u64)be32(v + 8) << 32) | be32(v + 12);
+	return true;
+}
+
+bool fdt_u64(const void *dtb, const char *node, const char *prop, u64 *val)
+{
+	u32 len;
+	const char *v = fdt_prop(dtb, node, prop, &len);
+
+	if (!v || len != 8)
+		return false;
+	*val = ((u64)be32(v) << 32) | be32(v + 4);
+	return true;
 }
 
 /* A vCPU started by CPU_ON, in a test that starts none, just turns itself off. */
