@@ -454,14 +454,11 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 	vm->id = id;
 	memcpy(vm->name, cfg->name, sizeof(vm->name));
 	vm->name[sizeof(vm->name) - 1] = '\0';
-	log_info("TIMING create %lu", counter_read());
 	err = check_cpus(cfg);
 	err = err ?: init_stage2(vm, cfg);
 	err = err ?: alloc_ram(vm, cfg);
 	err = err ?: place_images(vm, cfg, img);
-	log_info("TIMING placed %lu", counter_read());
 	err = err ?: build_dtb(vm, cfg, img);
-	log_info("TIMING dtb %lu", counter_read());
 	if (!err && cfg->test_device) {
 		err = testdev_attach(vm);
 		if (err)
@@ -496,9 +493,7 @@ int vm_create(unsigned int id, const struct vm_config *cfg)
 			percpu[cfg->cpus[i]].vcpu = NULL;
 		return err;
 	}
-	log_info("TIMING preload %lu", counter_read());
 	load(vm);
-	log_info("TIMING load %lu", counter_read());
 	built = MAX(built, id + 1);
 	log_info("vm%u %s: %u vCPU%s on cpu%u..%u, %lu MiB at IPA 0x%lx (PA 0x%lx), VMID %u, "
 		 "kernel %lu KiB at 0x%lx",

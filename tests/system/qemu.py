@@ -324,7 +324,8 @@ class Qemu:
 
     def hmp(self, command, timeout=10.0):
         """Run a command of QEMU's monitor (the QEMU must have been made with
-        monitor=True) and return what it printed; "quit" returns at once."""
+        monitor=True) and return what it printed (up to its next prompt, or
+        until QEMU closes the monitor, as "quit" does)."""
         def prompt(sock):
             got = b""
             while not got.endswith(b"(qemu) "):
@@ -340,7 +341,8 @@ class Qemu:
                 sock.connect(self.monitor_path)
                 prompt(sock)
                 sock.sendall(command.encode() + b"\n")
-                return "" if command == "quit" else prompt(sock)
+                # Hanging up at once can lose the command: read to QEMU's own hang-up.
+                return prompt(sock)
             except OSError as e:
                 self.fail(f"the monitor command {command!r} failed: {e}")
         return ""
