@@ -62,7 +62,8 @@ static inline void dcache_zero_clean_poc(void *va, u64 size)
 	 * without a barrier (Arm ARM, ordering of cache maintenance
 	 * instructions): each line is zeroed before it is cleaned.
 	 */
-	for (p = a; p < b;)
+	p = a;
+	for (u64 blocks = (b - a) / step; blocks; blocks--)
 		__asm__ volatile(".rept 8\n\t"
 				 "dc zva, %0\n\t"
 				 "dc civac, %0\n\t"
