@@ -291,35 +291,58 @@ static int build_dtb(struct vm *vm, const struct vm_config *cfg, struct vm_image
 	return err;
 }
 
-/* Zeroes RAM, copies the pristine images in, and makes it all visible to a guest with caches off. */
+/* Bytes of a pristine image that go at offset in a VM's RAM. */
+struct ram_image {
+	u64 offset;
+	const u8 *src;
+	u64 size;
+};
+
+/* Copies an image into the VM's RAM and cleans it to PoC, by whole blocks where it can. */
+static void copy_clean(u8 *dst, const u8 *src, u64 size)
+{
+	u64 done = dcache_copy_clean_poc(dst, src, size);
+
+	memcpy(dst + done, src + done, size - done);
+	dcache_clean_inval_poc(dst + done, size - done);
+}
+
+/*
+ * Zeroes the VM's RAM around its images, copies the pristine images in, and
+ * cleans it all to the Point of Coherency: the guest starts with its caches
+ * off, sees its images and nothing of what its RAM held before. Each byte
+ * is written and cleaned once, at about three instructions a 64-byte line
+ * zeroed and 0.16 a byte copied (arch/cache.h; make bench counts them).
+ */
 static void load(struct vm *vm)
 {
 	const struct vm_images *img = &images[vm->id];
 	u8 *ram = (u8 *)pa_addr(vm->ram_pa);
-	u8 *dtb = ram + (img->dtb_ipa - vm->ram_ipa);
+	struct ram_image part[] = {
+		{ img->kernel_offset, img->kernel, img->kernel_size },
+		{ img->initrd_offset, img->initrd, img->initrd_size },
+		/* The DTB alone: libfdt leaves the rest of its buffer as it was while building. */
+		{ img->dtb_ipa - vm->ram_ipa, img->dtb, fdt_totalsize(img->dtb) },
+	};
+	u64 at = 0;
 
-	/*
-	 * All of RAM is zeroed and cleaned (the guest starts with its caches off
-	 * and must not see what was there), then the images copied and cleaned:
-	 * with DC ZVA where it can be used, the cheapest way (make bench).
-	 */
-	if (dcache_zero_clean_poc(ram, vm->ram_size)) {
-		memcpy(ram + img->kernel_offset, img->kernel, img->kernel_size);
-		dcache_clean_inval_poc(ram + img->kernel_offset, img->kernel_size);
-		if (img->initrd) {
-			memcpy(ram + img->initrd_offset, img->initrd, img->initrd_size);
-			dcache_clean_inval_poc(ram + img->initrd_offset, img->initrd_size);
+	/* In address order; core/vm_layout.c placed them apart, inside RAM. */
+	for (unsigned int i = 1; i < ARRAY_SIZE(part); i++) {
+		for (unsigned int j = i; j && part[j].offset < part[j - 1].offset; j--) {
+			struct ram_image t = part[j];
+
+			part[j] = part[j - 1];
+			part[j - 1] = t;
 		}
-		memcpy(dtb, img->dtb, GUEST_FDT_MAX);
-		dcache_clean_inval_poc(dtb, GUEST_FDT_MAX);
-	} else {
-		memset(ram, 0, vm->ram_size);
-		memcpy(ram + img->kernel_offset, img->kernel, img->kernel_size);
-		if (img->initrd)
-			memcpy(ram + img->initrd_offset, img->initrd, img->initrd_size);
-		memcpy(dtb, img->dtb, GUEST_FDT_MAX);
-		dcache_clean_inval_poc(ram, vm->ram_size);
 	}
+	for (unsigned int i = 0; i < ARRAY_SIZE(part); i++) {
+		if (!part[i].size)
+			continue;
+		dcache_zero_clean_poc(ram + at, part[i].offset - at);
+		copy_clean(ram + part[i].offset, part[i].src, part[i].size);
+		at = part[i].offset + part[i].size;
+	}
+	dcache_zero_clean_poc(ram + at, vm->ram_size - at);
 	icache_inval_all();
 }
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/vm_layout.h"
 #include "lib/log.h"
 #include "vcpu/testdev.h"
 
@@ -79,6 +80,10 @@ static void show_vm(const struct config *c, unsigned int v)
 			printf(", at RAM + 0x%lx", (unsigned long)l.initrd_offset);
 		printf("\n");
 	}
+	/* Where the guest DTB goes: make bench reads it back there (scripts/bench.sh). */
+	if (cfg->image && !config_layout(cfg, &l))
+		printf("  %-10s %lu KiB at RAM + 0x%lx\n", "dtb", VM_LAYOUT_DTB_MAX >> 10,
+		       (unsigned long)l.dtb_offset);
 	printf("  %-10s \"%s\"\n", "bootargs", cfg->bootargs ? cfg->bootargs : "");
 	printf("  %-10s %s\n", "console",
 	       cfg->console == VM_CONSOLE_PASSTHROUGH ? "passthrough" : "emulated");

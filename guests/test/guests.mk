@@ -15,6 +15,7 @@ GUEST_NAMES += idregs
 GUEST_NAMES += resetstate
 GUEST_NAMES += irq
 GUEST_NAMES += irqoff
+GUEST_NAMES += ramclear
 GUEST_LDFLAGS := -T guests/test/rt/guest.ld --build-id=none
 ifeq ($(COMPILER),gcc)
 GUEST_LDFLAGS += --no-warn-rwx-segments

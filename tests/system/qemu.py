@@ -20,8 +20,11 @@ import os
 import re
 import selectors
 import shlex
+import shutil
 import signal
+import socket
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -80,9 +83,14 @@ def machine_args(machine="virt,virtualization=on,gic-version=3", cpu="cortex-a57
 class Qemu:
     """One QEMU run. Start it with start(), then wait_for() / wait_exit()."""
 
-    def __init__(self, args, timeout=20.0, name="qemu", fail_on=None, stdin=False):
-        self.cmd = [QEMU, "-nic", "none", "-display", "none", "-serial", "stdio",
-                    "-monitor", "none", "-no-reboot"] + [str(a) for a in args]
+    def __init__(self, args, timeout=20.0, name="qemu", fail_on=None, stdin=False,
+                 monitor=False):
+        # With monitor, hmp() runs monitor commands over a socket in a directory of its own.
+        self._monitor_dir = tempfile.mkdtemp(prefix="partita-monitor-") if monitor else None
+        self.monitor_path = os.path.join(self._monitor_dir, "sock") if monitor else None
+        self.cmd = [QEMU, "-nic", "none", "-display", "none", "-serial", "stdio", "-monitor",
+                    f"unix:{self.monitor_path},server=on,wait=off" if monitor else "none",
+                    "-no-reboot"] + [str(a) for a in args]
         self.timeout = timeout
         self.name = name
         self.proc = None
@@ -119,6 +127,8 @@ class Qemu:
 
     def kill(self):
         """Kill QEMU's whole process group and reap it. Safe to call twice."""
+        if self._monitor_dir:
+            shutil.rmtree(self._monitor_dir, ignore_errors=True)
         if self.proc is None:
             return
         _live.discard(self)
@@ -297,6 +307,45 @@ class Qemu:
         """Type text on the console (the QEMU must have been made with stdin=True)."""
         self.proc.stdin.write(text.encode())
         self.proc.stdin.flush()
+
+    def type(self, text, pace=0.02):
+        """send() one character at a time, `pace` seconds apart (a person's pace)."""
+        for ch in text:
+            self.send(ch)
+            time.sleep(pace)
+
+    def wait_raw(self, text, timeout):
+        """Wait until text appears in the output, a whole line or not (a prompt)."""
+        until = min(self.deadline, time.monotonic() + timeout)
+        while text not in self.output:
+            if time.monotonic() >= until or not self._read(until):
+                self.fail(f"no {text!r} in the output")
+        return self.output
+
+    def hmp(self, command, timeout=10.0):
+        """Run a command of QEMU's monitor (the QEMU must have been made with
+        monitor=True) and return what it printed (up to its next prompt, or
+        until QEMU closes the monitor, as "quit" does)."""
+        def prompt(sock):
+            got = b""
+            while not got.endswith(b"(qemu) "):
+                data = sock.recv(4096)
+                if not data:
+                    break
+                got += data
+            return got.decode("utf-8", "replace")
+
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+            sock.settimeout(timeout)
+            try:
+                sock.connect(self.monitor_path)
+                prompt(sock)
+                sock.sendall(command.encode() + b"\n")
+                # Hanging up at once can lose the command: read to QEMU's own hang-up.
+                return prompt(sock)
+            except OSError as e:
+                self.fail(f"the monitor command {command!r} failed: {e}")
+        return ""
 
     def expect_no(self, regex, seconds):
         """Watch the console for `seconds` more and fail if a line matches `regex`

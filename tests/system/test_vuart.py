@@ -13,45 +13,12 @@ guest, under GICv3 and GICv2.
 
 import os
 import re
-import subprocess
 import time
 
 import pytest
 
 import qemu as qemu_mod
 import test_vcpu as tv
-
-
-class TypedQemu(qemu_mod.Qemu):
-    """A Qemu whose serial input is a pipe this test writes to (the shared
-    harness gives QEMU no input)."""
-
-    def start(self):
-        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     preexec_fn=qemu_mod._die_with_parent,  # pylint: disable=protected-access
-                                     close_fds=True)
-        qemu_mod._live.add(self)  # pylint: disable=protected-access
-        self.deadline = time.monotonic() + self.timeout
-        os.set_blocking(self.proc.stdout.fileno(), False)
-        self._sel = qemu_mod.selectors.DefaultSelector()
-        self._sel.register(self.proc.stdout, qemu_mod.selectors.EVENT_READ)
-        return self
-
-    def type(self, text):
-        """Types text on the serial port, one character at a time (a person's pace)."""
-        for ch in text.encode():
-            self.proc.stdin.write(bytes([ch]))
-            self.proc.stdin.flush()
-            time.sleep(0.02)
-
-    def wait_raw(self, text, timeout):
-        """Waits until text appears in the output, a whole line or not (a prompt)."""
-        until = min(self.deadline, time.monotonic() + timeout)
-        while text not in self.output:
-            if time.monotonic() >= until or not self._read(until):
-                self.fail(f"no {text!r} in the output")
-        return self.output
 
 
 @pytest.fixture
@@ -66,7 +33,8 @@ def typed_boot(request, partita_bin):
             "-kernel", partita_bin, "-initrd", qemu_mod.config("vuart", vms=vms, smp=smp)]
         if append:
             args += ["-append", append]
-        q = TypedQemu(args, timeout=90, name=f"partita on {machine}", fail_on=tv.ERROR)
+        q = qemu_mod.Qemu(args, timeout=90, name=f"partita on {machine}", fail_on=tv.ERROR,
+                          stdin=True)
         test = re.sub(r"[^\w.=-]+", "_", request.node.nodeid.split("::", 1)[-1])
         q.log_path = os.path.join(qemu_mod.LOG_DIR, f"{test}.log")
         started.append(q)
@@ -99,8 +67,7 @@ def test_vuart_output_input_and_interrupt(typed_boot, gic, slow):
     q.type("wxyz")
     q.wait_for(r"^\[test0\] vuart: type 2 more$")
     time.sleep(0.2)
-    q.proc.stdin.write(b"12")
-    q.proc.stdin.flush()
+    q.send("12")
     status = q.wait_exit()
     out = q.output
     if status != 0:
@@ -140,8 +107,7 @@ def test_vuart_two_vms_input_to_the_focus(typed_boot, gic):
     q.type("wxyz")
     q.wait_for(r"^\[test0\] vuart: type 2 more$")
     time.sleep(0.2)
-    q.proc.stdin.write(b"12")
-    q.proc.stdin.flush()
+    q.send("12")
     status = q.wait_exit()
     out = q.output
     if status != 0:

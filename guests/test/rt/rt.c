@@ -236,7 +236,10 @@ const void *fdt_prop(const void *dtb, const char *node, const char *prop, u32 *l
 	const char *strings = b + be32(b + 12);
 	u32 off = be32(b + 8);
 	bool in_node = false;
+	u32 plen = 0;
 
+	while (prop[plen])
+		plen++;
 	for (;;) {
 		u32 tag = be32(b + off), name;
 
@@ -272,6 +275,17 @@ bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size)
 		return false;
 	*base = ((u64)be32(v) << 32) | be32(v + 4);
 	*size = ((u64)be32(v + 8) << 32) | be32(v + 12);
+	return true;
+}
+
+bool fdt_u64(const void *dtb, const char *node, const char *prop, u64 *val)
+{
+	u32 len;
+	const char *v = fdt_prop(dtb, node, prop, &len);
+
+	if (!v || len != 8)
+		return false;
+	*val = ((u64)be32(v) << 32) | be32(v + 4);
 	return true;
 }
 

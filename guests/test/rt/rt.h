@@ -100,6 +100,9 @@ const void *fdt_prop(const void *dtb, const char *node, const char *prop, u32 *l
 /** Reads the first cell pair of prop in the first node whose name starts with node. */
 bool fdt_reg(const void *dtb, const char *node, u64 *base, u64 *size);
 
+/** Reads prop, one 64-bit cell pair, in the first node whose name starts with node. */
+bool fdt_u64(const void *dtb, const char *node, const char *prop, u64 *val);
+
 /** Called for an IRQ taken at EL1 (from SPx), if set (the GIC runtime sets it). */
 extern void (*rt_irq_hook)(void);
 
