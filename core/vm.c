@@ -655,8 +655,11 @@ static void wait_power_on(struct vcpu *v)
 	for (;;) {
 		bool go = false;
 
-		while (v->power != VCPU_ON_PENDING || v->vm->state != VM_RUNNING)
+		while (v->power != VCPU_ON_PENDING || v->vm->state != VM_RUNNING) {
+			/* The console's input and prompts still need this CPU (EL2 takes no interrupt). */
+			vuart_idle(v);
 			wfe();
+		}
 		spin_lock(&v->vm->lock);
 		if (v->power == VCPU_ON_PENDING && v->vm->state == VM_RUNNING) {
 			/* A stop request meant for an earlier life (it went off first) is void. */

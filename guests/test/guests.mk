@@ -7,6 +7,7 @@ GUEST_CFLAGS := -std=gnu11 -O2 -g $(TARGET_FLAGS) -ffreestanding -nostdinc \
 GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/guests/rt/rt.o \
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
+GUEST_NAMES += mux
 GUEST_NAMES += vuart
 GUEST_NAMES += console cpuoff
 GUEST_NAMES += emul
