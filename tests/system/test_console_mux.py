@@ -23,6 +23,9 @@ import test_vcpu as tv
 
 KEY = "\x1d\x1d\x1d"  # Ctrl-] three times: the focus moves on
 
+# Debian's kernel and the busybox initramfs, downloaded once (test_linux.py's fixture).
+linux_images = tl.linux_images
+
 
 def wait_raw(q, text, timeout, start=None):
     """Waits until text appears in the output after what was matched so far
@@ -147,3 +150,107 @@ def test_mux_focus_monitor_and_stopped_vm(mux_boot, gic):
     # Nothing typed for one VM reached the other.
     assert "[test1] mux: got hello" not in out and "[test0] mux: got world" not in out
     assert "[test0] mux: got ping" not in out
+
+
+def expect_both(q, pattern, timeout):
+    """Waits until both VMs printed a line matching pattern (with {vm} for the
+    VM's name), in either order; returns the matches by VM."""
+    until = min(q.deadline, time.monotonic() + timeout)
+    start = q._pos  # pylint: disable=protected-access
+    found = {}
+    while True:
+        text = q._complete_text()  # pylint: disable=protected-access
+        q._check_fail_on(text)  # pylint: disable=protected-access
+        for vm in ["linux0", "linux1"]:
+            m = re.compile(pattern.format(vm=vm), re.M).search(text, start)
+            if m:
+                found[vm] = m
+        if len(found) == 2:
+            q._pos = max(m.end() for m in found.values())  # pylint: disable=protected-access
+            return found
+        if time.monotonic() >= until or not q._read(until):  # pylint: disable=protected-access
+            q.fail(f"not both VMs printed a line matching {pattern!r}: only {sorted(found)}")
+
+
+@pytest.mark.parametrize("gic", [3, 2])
+def test_two_linux(tl_vm, gic):
+    """guests/two-linux.dts: both Linux VMs reach their shells; a command
+    typed runs in the focused VM only, and after Ctrl-] three times in the
+    other; the monitor lists both and shows their exit counts; a reboot of
+    one restarts it alone while the other's shell keeps answering; poweroff
+    of one leaves the other running, of both ends QEMU with status 0."""
+    t0, t1 = r"\[linux0\] ", r"\[linux1\] "
+    q = tl_vm(gic)
+    q.expect(r"^partita: console: input goes to vm linux0; the UART's interrupt, INTID 33, ")
+    q.expect(rf"^partita: ready: cpus=2 gic=v{gic} .* vms=2$")
+    ups = expect_both(q, r"^\[{vm}\] Partita guest: Linux \S+ up, (\d+) CPUs$", tl.TIMEOUT)
+    assert all(m.group(1) == "1" for m in ups.values())
+    tl.wait_for_shell(q, prefix=t0)
+    # The tty echoes what is typed: each answer is made so that its echo cannot match.
+    q.send("echo vm0-$((40+2))\n")
+    q.expect(rf"^{t0}vm0-42$")
+    q.send(KEY)
+    q.expect(r"^partita: input now goes to vm linux1$")
+    tl.wait_for_shell(q, prefix=t1)
+    q.send("echo vm1-$((40+3))\n")
+    q.expect(rf"^{t1}vm1-43$")
+    q.send(KEY)
+    q.expect(r"^partita: input now goes to the monitor")
+    q.send("list\r")
+    q.expect(r"^0   linux0 +running +1 +1 +0 +256 MiB at IPA 0x40000000 ")
+    q.expect(r"^1   linux1 +running +1 +1 +1 +256 MiB at IPA 0x40000000 ")
+    q.send("stats\r")
+    for vm in ["linux0", "linux1"]:
+        m = q.expect(rf"^vm {vm}: exits (\d+): hvc (\d+) smc \d+ sysreg \d+ mmio (\d+) iabt \d+ "
+                     r"wfx \d+ irq (\d+) serror \d+ other \d+; interrupts injected (\d+)$")
+        total, hvc, mmio, irq, injected = (int(g) for g in m.groups())
+        # PSCI calls, the emulated PL011 and GIC, the timer's interrupts.
+        assert hvc > 0 and mmio > 100 and irq > 100 and injected > 100, m.group(0)
+        assert total >= hvc + mmio + irq, m.group(0)
+    # linux0 reboots; linux1 answers meanwhile.
+    q.send(KEY)
+    q.expect(r"^partita: input now goes to vm linux0$")
+    q.send("reboot -f\n")
+    q.expect(r"^partita: vm0 linux0: reset \(PSCI SYSTEM_RESET\), by vcpu0$")
+    q.send(KEY)
+    q.expect(r"^partita: input now goes to vm linux1$")
+    q.send("echo alive-$((5*5))\n")
+    q.expect(rf"^{t1}alive-25$")
+    q.expect(rf"^{t0}Partita guest: Linux \S+ up, 1 CPUs$")
+    # linux1 powers off; linux0 keeps running and taking input.
+    q.send("poweroff -f\n")
+    q.expect(r"^partita: vm1 linux1: powered off \(PSCI SYSTEM_OFF\), by vcpu0$")
+    q.send(KEY + KEY)
+    q.expect(r"^partita: input now goes to vm linux0$")
+    tl.wait_for_shell(q, prefix=t0)
+    q.send("echo again-$((6*7))\n")
+    q.expect(rf"^{t0}again-42$")
+    q.send("poweroff -f\n")
+    q.expect(r"^partita: every VM has stopped: powering off$")
+    assert q.wait_exit() == 0
+    out = q.output
+    assert not re.search(rf"^{t1}vm0-42$|^{t0}vm1-43$|^{t0}alive-25$", out, re.M)
+
+
+@pytest.fixture
+def tl_vm(request, partita_bin, linux_images):
+    """Factory: Partita on QEMU virt -smp 2 with guests/two-linux.dts, taking input."""
+    started = []
+    request.node.partita_qemus = started
+    config = tl.shipped_config("two-linux")
+
+    def start(gic):
+        machine = f"virt,virtualization=on,gic-version={gic}"
+        args = qemu_mod.machine_args(machine, "cortex-a57", 2) + [
+            "-kernel", partita_bin, "-initrd", config]
+        q = qemu_mod.Qemu(args, timeout=tl.TIMEOUT, fail_on=tl.FAIL_ON, stdin=True,
+                          name=f"two Linux VMs under Partita on {machine}")
+        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_two_linux_gic{gic}.log")
+        started.append(q)
+        return q.start()
+
+    try:
+        yield start
+    finally:
+        for q in started:
+            q.kill()
