@@ -66,12 +66,13 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def qemu(request):
-    """Factory: qemu(args, timeout=20, name=..., fail_on=None) -> a started qemu.Qemu."""
+    """Factory: qemu(args, timeout=20, name=..., fail_on=None, stdin=False) -> a started
+    qemu.Qemu (with stdin, q.send() types on its serial port)."""
     started = []
     request.node.partita_qemus = started
 
-    def start(args, timeout=20.0, name="qemu", fail_on=None):
-        q = qemu_mod.Qemu(args, timeout=timeout, name=name, fail_on=fail_on)
+    def start(args, timeout=20.0, name="qemu", fail_on=None, stdin=False):
+        q = qemu_mod.Qemu(args, timeout=timeout, name=name, fail_on=fail_on, stdin=stdin)
         started.append(q)
         test = re.sub(r"[^\w.=-]+", "_", request.node.nodeid.split("::", 1)[-1])
         n = f"-{len(started)}" if len(started) > 1 else ""
@@ -95,18 +96,18 @@ def boot(qemu, partita_bin):
     """Factory: boot Partita with -kernel on -M virt.
 
     boot(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=[...], timeout=15,
-         fail_on=None)
+         fail_on=None, stdin=False)
 
     fail_on: a regex (say r"^partita: error:") whose match fails any wait at once.
     """
 
     def start(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=(), timeout=15.0,
-              fail_on=None):
+              fail_on=None, stdin=False):
         machine = f"virt,gic-version={gic}"
         if virtualization:
             machine = f"virt,virtualization=on,gic-version={gic}"
         args = qemu_mod.machine_args(machine, cpu, smp) + ["-kernel", partita_bin] + list(extra)
-        return qemu(args, timeout=timeout, fail_on=fail_on,
+        return qemu(args, timeout=timeout, fail_on=fail_on, stdin=stdin,
                     name=f"partita on {machine} -cpu {cpu} -smp {smp}")
 
     return start

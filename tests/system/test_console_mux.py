@@ -11,7 +11,6 @@ or powers off ("off") or restarts ("reset"). The Linux tests boot
 guests/two-linux.dts: two Linux VMs, one vCPU each.
 """
 
-import os
 import re
 import time
 
@@ -48,32 +47,8 @@ def type_slowly(q, text):
         time.sleep(0.02)
 
 
-@pytest.fixture
-def mux_boot(request, partita_bin):
-    """Factory: Partita with the two mux VMs on -smp 2, typing enabled."""
-    started = []
-    request.node.partita_qemus = started
-
-    def start(gic):
-        machine = f"virt,virtualization=on,gic-version={gic}"
-        args = qemu_mod.machine_args(machine, "cortex-a57", 2) + [
-            "-kernel", partita_bin, "-initrd", qemu_mod.config("mux", vms=2, smp=2)]
-        q = qemu_mod.Qemu(args, timeout=120, name=f"partita on {machine}", fail_on=tv.ERROR,
-                          stdin=True)
-        test = re.sub(r"[^\w.=-]+", "_", request.node.nodeid.split("::", 1)[-1])
-        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"{test}.log")
-        started.append(q)
-        return q.start()
-
-    try:
-        yield start
-    finally:
-        for q in started:
-            q.kill()
-
-
 @pytest.mark.parametrize("gic", [3, 2])
-def test_mux_focus_monitor_and_stopped_vm(mux_boot, gic):
+def test_mux_focus_monitor_and_stopped_vm(boot, gic):
     """Each VM's prompt shows by the quiet-time flush; input goes to the
     focused VM only; Ctrl-] three times moves the focus to the other VM, then
     to the monitor (list, stats, help, an unknown command), then back; one
@@ -81,7 +56,8 @@ def test_mux_focus_monitor_and_stopped_vm(mux_boot, gic):
     CPU takes the console's interrupt powers off, the key still works (its
     idle CPU serves the UART) and the other VM still gets its input; a VM
     restarts alone; the last poweroff ends QEMU with status 0."""
-    q = mux_boot(gic)
+    q = boot(gic=gic, smp=2, extra=["-initrd", qemu_mod.config("mux", vms=2, smp=2)],
+             timeout=120, fail_on=tv.ERROR, stdin=True)
     q.wait_for(r"^partita: console: input goes to vm test0; the UART's interrupt, INTID 33, "
                r"is taken on cpu0$")
     q.wait_for(r"^partita: console: Ctrl-\] three times moves the input to the next VM or "
@@ -173,14 +149,15 @@ def expect_both(q, pattern, timeout):
 
 
 @pytest.mark.parametrize("gic", [3, 2])
-def test_two_linux(tl_vm, gic):
+def test_two_linux(boot, linux_images, gic):  # pylint: disable=redefined-outer-name,unused-argument
     """guests/two-linux.dts: both Linux VMs reach their shells; a command
     typed runs in the focused VM only, and after Ctrl-] three times in the
     other; the monitor lists both and shows their exit counts; a reboot of
     one restarts it alone while the other's shell keeps answering; poweroff
     of one leaves the other running, of both ends QEMU with status 0."""
     t0, t1 = r"\[linux0\] ", r"\[linux1\] "
-    q = tl_vm(gic)
+    q = boot(gic=gic, smp=2, extra=["-initrd", tl.shipped_config("two-linux")],
+             timeout=tl.TIMEOUT, fail_on=tl.FAIL_ON, stdin=True)
     q.expect(r"^partita: console: input goes to vm linux0; the UART's interrupt, INTID 33, ")
     q.expect(rf"^partita: ready: cpus=2 gic=v{gic} .* vms=2$")
     ups = expect_both(q, r"^\[{vm}\] Partita guest: Linux \S+ up, (\d+) CPUs$", tl.TIMEOUT)
@@ -231,26 +208,3 @@ def test_two_linux(tl_vm, gic):
     out = q.output
     assert not re.search(rf"^{t1}vm0-42$|^{t0}vm1-43$|^{t0}alive-25$", out, re.M)
 
-
-@pytest.fixture
-def tl_vm(request, partita_bin, linux_images):
-    """Factory: Partita on QEMU virt -smp 2 with guests/two-linux.dts, taking input."""
-    started = []
-    request.node.partita_qemus = started
-    config = tl.shipped_config("two-linux")
-
-    def start(gic):
-        machine = f"virt,virtualization=on,gic-version={gic}"
-        args = qemu_mod.machine_args(machine, "cortex-a57", 2) + [
-            "-kernel", partita_bin, "-initrd", config]
-        q = qemu_mod.Qemu(args, timeout=tl.TIMEOUT, fail_on=tl.FAIL_ON, stdin=True,
-                          name=f"two Linux VMs under Partita on {machine}")
-        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_two_linux_gic{gic}.log")
-        started.append(q)
-        return q.start()
-
-    try:
-        yield start
-    finally:
-        for q in started:
-            q.kill()
