@@ -58,7 +58,11 @@ struct vm *vuart_focus(void);
  */
 void vuart_idle(struct vcpu *v);
 
-/** Milliseconds without output after which a VM's unfinished line is sent. */
-#define VUART_QUIET_MS 30
+/**
+ * Milliseconds without output after which a VM's unfinished line is sent:
+ * long enough that a line written in one go is not cut (a busy host may
+ * pause a vCPU mid-line), short enough that a prompt shows at once.
+ */
+#define VUART_QUIET_MS 50
 
 #endif
