@@ -247,4 +247,35 @@ static inline u64 counter_freq(void)
 	return read_sysreg(cntfrq_el0);
 }
 
+/*
+ * The EL2 physical timer (CNTHP_*_EL2), Partita's own: no guest reaches
+ * it. Its output is a level on the timer node's fourth PPI (26 on QEMU virt).
+ */
+#define CNTHP_CTL_ENABLE BIT(0)
+#define CNTHP_CTL_ISTATUS BIT(2)
+
+/** Makes this CPU's EL2 timer fire (its output high) once the counter reaches cval. */
+static inline void hyp_timer_arm(u64 cval)
+{
+	write_sysreg(cnthp_cval_el2, cval);
+	write_sysreg(cnthp_ctl_el2, CNTHP_CTL_ENABLE);
+	isb();
+}
+
+/** Turns this CPU's EL2 timer off: its output goes low. */
+static inline void hyp_timer_off(void)
+{
+	write_sysreg(cnthp_ctl_el2, 0);
+	isb();
+}
+
+/** Whether this CPU's EL2 timer is on and has reached its compare value. */
+static inline bool hyp_timer_fired(void)
+{
+	u64 ctl = read_sysreg(cnthp_ctl_el2);
+
+	return (ctl & (CNTHP_CTL_ENABLE | CNTHP_CTL_ISTATUS)) ==
+	       (CNTHP_CTL_ENABLE | CNTHP_CTL_ISTATUS);
+}
+
 #endif

@@ -11,6 +11,7 @@
 #include "board.h"
 #include "boot/boot.h"
 #include "core/bootargs.h"
+#include "core/monitor.h"
 #include "core/config.h"
 #include "core/panic.h"
 #include "core/percpu.h"
@@ -432,7 +433,7 @@ static void core_main_on_cpu_stack(void *arg)
 	online = smp_start(&plat, boot_cpu);
 	warn_bootargs();
 	build_vms();
-	vuart_start();
+	vuart_start(&monitor_console, plat.timer.hyp_ppi);
 	log_info("ready: cpus=%u gic=v%u mem=%luMiB free=%luMiB vms=%u", online, plat.gic.version,
 		 MiB(platform_mem_total(&plat)), MiB(palloc_free_bytes()), vm_count());
 	selftest_el2_fault();

@@ -863,8 +863,11 @@ static void wait_power_on(struct vcpu *v)
 	for (;;) {
 		bool go = false;
 
-		while (!power_on_due(v) && !request_due(v))
+		while (!power_on_due(v) && !request_due(v)) {
+			/* The console's input and prompts still need this CPU (EL2 takes no interrupt). */
+			vuart_idle(v);
 			wfe();
+		}
 		if (request_due(v)) {
 			carry_out_request(v);
 			continue;

@@ -266,18 +266,6 @@ bool console_irq_enable(void)
 	return true;
 }
 
-void console_rx_hold(bool hold)
-{
-	if (locking)
-		spin_lock(&lock);
-	if (irq_mode && rx_on == hold) {
-		rx_on = !hold;
-		pl011_irq_mask(&uart, rx_on, tx_on);
-	}
-	if (locking)
-		spin_unlock(&lock);
-}
-
 size_t console_irq(u8 *rx, size_t max)
 {
 	size_t n = 0;

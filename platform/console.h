@@ -82,13 +82,6 @@ bool console_irq_enable(void);
 size_t console_irq(u8 *rx, size_t max);
 
 /**
- * With hold, masks the UART's receive interrupt so that typed characters
- * wait in its FIFO (and, beyond, in whatever feeds it) until the reader has
- * room again; without, unmasks it. Interrupt mode only.
- */
-void console_rx_hold(bool hold);
-
-/**
  * For the system tests (partita.selftest=slow-uart): in interrupt mode the
  * UART is taken to accept one character per drain, as a slow UART whose
  * FIFO is full would, so that nearly all output goes out from its transmit

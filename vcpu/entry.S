@@ -56,6 +56,15 @@ vcpu_enter:
 	mov	sp, x0
 	b	restore_all
 
+/* x1 = exit kind (IRQ, FIQ or SError). */
+	.globl	guest_exit_async
+guest_exit_async:
+	save_guest_regs
+	to_host_stack
+	bl	vcpu_handle_async
+	b	guest_return
+
+	/* Falls through into guest_return: the synchronous exits are the hotter ones. */
 	.globl	guest_exit_sync
 guest_exit_sync:
 	save_guest_regs
@@ -66,14 +75,6 @@ guest_exit_sync:
 	adr	x3, exit_handlers	/* the image is far smaller than adr's 1 MiB reach */
 	ldr	x3, [x3, x2, lsl #3]
 	blr	x3
-	b	guest_return
-
-/* x1 = exit kind (IRQ, FIQ or SError). */
-	.globl	guest_exit_async
-guest_exit_async:
-	save_guest_regs
-	to_host_stack
-	bl	vcpu_handle_async
 
 /* x0 = VCPU_RUNS (0) to resume the guest, or why it stops. */
 guest_return:

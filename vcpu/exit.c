@@ -34,6 +34,7 @@ static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 {
 	u64 pc = vcpu_pc(v);
 
+	vcpu_count_exit(v, VCPU_EXIT_OTHER);
 	if (skipped_for_condition(v, esr))
 		return VCPU_RUNS;
 	/* Said only once done: it may not be (inject.h). */
@@ -49,6 +50,7 @@ static enum vcpu_stop exit_unknown(struct vcpu *v, u64 esr)
 /* Only reached when the VM traps WFI/WFE: the guest waits here instead. */
 static enum vcpu_stop exit_wfx(struct vcpu *v, u64 esr)
 {
+	vcpu_count_exit(v, VCPU_EXIT_WFX);
 	if (skipped_for_condition(v, esr))
 		return VCPU_RUNS;
 	/* ISS bit 0 (TI): 0 for WFI, 1 for WFE. */
@@ -62,6 +64,7 @@ static enum vcpu_stop exit_wfx(struct vcpu *v, u64 esr)
 
 static enum vcpu_stop exit_smc(struct vcpu *v, u64 esr)
 {
+	vcpu_count_exit(v, VCPU_EXIT_SMC);
 	/* A trapped SMC returns to the SMC itself (Arm ARM D1.10.4): step over it. */
 	vcpu_skip_instr(v, esr);
 	return hvc_handle(v, esr);
@@ -70,6 +73,8 @@ static enum vcpu_stop exit_smc(struct vcpu *v, u64 esr)
 static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 {
 	u64 pc = vcpu_pc(v), vbar = read_sysreg(vbar_el1);
+
+	vcpu_count_exit(v, VCPU_EXIT_IABT);
 
 	/*
 	 * A fetch from the guest's own exception vectors that faults would
@@ -88,6 +93,23 @@ static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 		  "an instruction abort",
 		  mmio_fault_ipa(), pc);
 	return VCPU_RUNS;
+}
+
+/*
+ * Two hot classes are counted here and handled elsewhere, a tail call each;
+ * the data abort, the hottest, counts itself (mmio_handle_abort()).
+ */
+static enum vcpu_stop exit_hvc(struct vcpu *v, u64 esr)
+{
+	vcpu_count_exit(v, VCPU_EXIT_HVC);
+	/* Its return address is the next instruction already. */
+	return hvc_handle(v, esr);
+}
+
+static enum vcpu_stop exit_sysreg(struct vcpu *v, u64 esr)
+{
+	vcpu_count_exit(v, VCPU_EXIT_SYSREG);
+	return sysreg_trap(v, esr);
 }
 
 bool vcpu_log_allowed(struct vcpu *v)
@@ -117,10 +139,13 @@ bool vcpu_log_allowed(struct vcpu *v)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
 const exit_handler exit_handlers[ESR_ELx_EC_MAX + 1] = {
-	[0 ... ESR_ELx_EC_MAX] = exit_unknown, [ESR_ELx_EC_WFx] = exit_wfx,
-	[ESR_ELx_EC_HVC64] = hvc_handle, /* its return address is the next instruction already */
-	[ESR_ELx_EC_SMC64] = exit_smc,	       [ESR_ELx_EC_SYS64] = sysreg_trap,
-	[ESR_ELx_EC_IABT_LOW] = exit_iabt,     [ESR_ELx_EC_DABT_LOW] = mmio_handle_abort,
+	[0 ... ESR_ELx_EC_MAX] = exit_unknown,
+	[ESR_ELx_EC_WFx] = exit_wfx,
+	[ESR_ELx_EC_HVC64] = exit_hvc,
+	[ESR_ELx_EC_SMC64] = exit_smc,
+	[ESR_ELx_EC_SYS64] = exit_sysreg,
+	[ESR_ELx_EC_IABT_LOW] = exit_iabt,
+	[ESR_ELx_EC_DABT_LOW] = mmio_handle_abort,
 };
 #pragma GCC diagnostic pop
 
@@ -132,6 +157,7 @@ const exit_handler exit_handlers[ESR_ELx_EC_MAX + 1] = {
  */
 static __attribute__((noinline, cold)) enum vcpu_stop exit_serror(struct vcpu *v)
 {
+	vcpu_count_exit(v, VCPU_EXIT_SERROR);
 	vcpu_warn(v, "SError (ESR 0x%lx) at pc 0x%lx; injected a virtual SError",
 		  read_sysreg(esr_el2), vcpu_pc(v));
 	inject_serror(v);
@@ -140,5 +166,8 @@ static __attribute__((noinline, cold)) enum vcpu_stop exit_serror(struct vcpu *v
 
 enum vcpu_stop vcpu_handle_async(struct vcpu *v, u64 kind)
 {
-	return kind == EXIT_SERROR ? exit_serror(v) : vcpu_irq(v);
+	if (kind == EXIT_SERROR)
+		return exit_serror(v);
+	vcpu_count_exit(v, VCPU_EXIT_IRQ);
+	return vcpu_irq(v);
 }

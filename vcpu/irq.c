@@ -101,6 +101,7 @@ __attribute__((no_stack_protector)) enum vcpu_stop vcpu_irq(struct vcpu *v)
 		break;
 	case IRQ_OWNER_VM:
 		gic_eoi(token);
+		vcpu_count_injected(o->vcpu);
 		/* The timer of the vCPU it interrupted: straight into an LR if it can. */
 		if (o->vcpu != v || !vgic_inject_local(v, intid, true))
 			vgic_inject_hw(o->vcpu, intid);

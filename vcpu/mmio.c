@@ -139,6 +139,7 @@ enum vcpu_stop mmio_handle_abort(struct vcpu *v, u64 esr)
 	struct mmio_access a = { esr, 0 };
 	u64 val;
 
+	vcpu_count_exit(v, VCPU_EXIT_MMIO);
 	if (!(esr & ISS_ISV))
 		return refuse_access(v, esr, ipa);
 	d = find(v->vm, ipa);

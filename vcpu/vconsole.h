@@ -30,4 +30,10 @@ void vconsole_put(struct vcpu *v, char *line, unsigned int *len, unsigned char c
 /** Sends what line holds even though it does not end yet (a prompt); nothing if empty. */
 void vconsole_flush(struct vcpu *v, char *line, unsigned int *len);
 
+/**
+ * As vconsole_flush(), from the CPU of v while v is off (no guest runs
+ * there, so no guest's SError is collected first).
+ */
+void vconsole_flush_idle(struct vcpu *v, char *line, unsigned int *len);
+
 #endif

@@ -84,6 +84,23 @@ struct vcpu;
 struct vm;
 
 /**
+ * Why a vCPU left its guest, as the monitor's stats count it (core/monitor.c):
+ * each exit handler of vcpu/exit.c, vcpu/mmio.c and vcpu/irq.c adds one.
+ */
+enum vcpu_exit_reason {
+	VCPU_EXIT_HVC, /* HVC64: PSCI, SMCCC, Partita's hypercalls */
+	VCPU_EXIT_SMC, /* SMC64, trapped: the same calls */
+	VCPU_EXIT_SYSREG, /* a trapped MSR/MRS (GICv3 SGIs among them) */
+	VCPU_EXIT_MMIO, /* a data abort: an emulated device, or a refused access */
+	VCPU_EXIT_IABT, /* an instruction fetch outside the VM's memory */
+	VCPU_EXIT_WFX, /* a trapped WFI/WFE */
+	VCPU_EXIT_IRQ, /* a physical interrupt taken while the guest ran */
+	VCPU_EXIT_SERROR,
+	VCPU_EXIT_OTHER, /* any other class: UNDEF injected */
+	VCPU_EXIT_REASONS
+};
+
+/**
  * An emulated access in progress: its syndrome (size, register, sign
  * extension, acquire/release) and the offset into the device.
  */
@@ -138,6 +155,14 @@ struct __attribute__((aligned(16))) vcpu {
 	unsigned int console_len; /* a line of console output being gathered */
 	char console_line[160];
 	struct vgic_cpu vgic; /* its virtual GIC interface: vcpu/vgic/ */
+	/*
+	 * Counts for the monitor (core/monitor.c), since Partita started:
+	 * written by this vCPU's CPU alone, read by the monitor's without a
+	 * lock (a 64-bit load is single-copy atomic; a count may be a moment
+	 * old). Last in the struct: no hot field moves.
+	 */
+	u64 exit_count[VCPU_EXIT_REASONS];
+	u64 irq_injected; /* interrupts Partita made pending for this vCPU (vcpu_count_injected()) */
 };
 
 /** Where a VM is in its life; vCPUs may be powered on only while it is RUNNING. */
@@ -176,6 +201,21 @@ struct vm {
 	unsigned int passthrough_count;
 	u32 passthrough_on; /* bit i: passthrough_spis[i] is enabled at the physical GIC */
 };
+
+/** Counts an exit of v for reason r: one load, add and store on the exit path. */
+static inline void vcpu_count_exit(struct vcpu *v, enum vcpu_exit_reason r)
+{
+	v->exit_count[r]++;
+}
+
+/**
+ * Counts an interrupt made pending for v from outside its guest: a physical
+ * one handed to it, or a line of a device Partita emulates rising.
+ */
+static inline void vcpu_count_injected(struct vcpu *v)
+{
+	v->irq_injected++;
+}
 
 /** The guest's general register n, where 31 is XZR (reads 0, writes ignored). */
 static inline u64 vcpu_reg(const struct vcpu *v, unsigned int n)

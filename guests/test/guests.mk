@@ -8,6 +8,7 @@ GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/gue
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
 GUEST_NAMES += heartbeat
+GUEST_NAMES += mux
 GUEST_NAMES += vuart
 GUEST_NAMES += console cpuoff
 GUEST_NAMES += emul

@@ -96,18 +96,18 @@ def boot(qemu, partita_bin):
     """Factory: boot Partita with -kernel on -M virt.
 
     boot(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=[...], timeout=15,
-         fail_on=None)
+         fail_on=None, stdin=False)
 
     fail_on: a regex (say r"^partita: error:") whose match fails any wait at once.
     """
 
     def start(gic=3, cpu="cortex-a57", smp=4, virtualization=True, extra=(), timeout=15.0,
-              fail_on=None):
+              fail_on=None, stdin=False):
         machine = f"virt,gic-version={gic}"
         if virtualization:
             machine = f"virt,virtualization=on,gic-version={gic}"
         args = qemu_mod.machine_args(machine, cpu, smp) + ["-kernel", partita_bin] + list(extra)
-        return qemu(args, timeout=timeout, fail_on=fail_on,
+        return qemu(args, timeout=timeout, fail_on=fail_on, stdin=stdin,
                     name=f"partita on {machine} -cpu {cpu} -smp {smp}")
 
     return start
