@@ -10,7 +10,7 @@
 
 #include "core/monitor_cmd.h"
 #include "core/vm_config.h"
-#include "core/percpu.h"
+#include "core/vm.h"
 #include "lib/fmt.h"
 #include "platform/console.h"
 
@@ -36,25 +36,10 @@ static void printf_line(const char *fmt, ...)
 	print(text);
 }
 
-/*
- * VM number id, found through the CPUs its vCPUs are pinned to (every VM
- * built has one), or NULL.
- */
-static struct vm *vm_by_id(unsigned int id)
-{
-	for (unsigned int c = 0; c < PLAT_MAX_CPUS; c++) {
-		struct vcpu *v = percpu[c].vcpu;
-
-		if (v && v->vm->id == id)
-			return v->vm;
-	}
-	return NULL;
-}
-
 static struct vm *vm_by_name(const char *name)
 {
-	for (unsigned int id = 0; id < VM_MAX; id++) {
-		struct vm *vm = vm_by_id(id);
+	for (unsigned int id = 0; id < vm_count(); id++) {
+		struct vm *vm = vm_get(id);
 
 		if (vm && !strcmp(vm->name, name))
 			return vm;
@@ -90,8 +75,8 @@ static void cmd_list(unsigned int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	printf_line("vm  name             state     vcpus on  cpus      ram\n");
-	for (unsigned int id = 0; id < VM_MAX; id++) {
-		const struct vm *vm = vm_by_id(id);
+	for (unsigned int id = 0; id < vm_count(); id++) {
+		const struct vm *vm = vm_get(id);
 		unsigned int on = 0;
 		char cpus[48];
 
@@ -117,8 +102,8 @@ static void cmd_stats(unsigned int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	for (unsigned int id = 0; id < VM_MAX; id++) {
-		const struct vm *vm = vm_by_id(id);
+	for (unsigned int id = 0; id < vm_count(); id++) {
+		const struct vm *vm = vm_get(id);
 		u64 count[VCPU_EXIT_REASONS] = { 0 }, total = 0, injected = 0;
 		char text[256];
 		size_t len;
@@ -142,15 +127,15 @@ static void cmd_stats(unsigned int argc, char **argv)
 
 static void cmd_help(unsigned int argc, char **argv);
 
-/*
- * The commands. restart NAME and stop NAME are one entry each, with
- * vm_op = vm_restart or vm_stop (core/vm.h): monitor_run() finds the VM.
- */
+/* The commands; restart and stop only ask: the VM's own CPUs carry them out (core/vm.h). */
 static const struct monitor_cmd commands[] = {
 	{ "help", "", "this list", cmd_help, NULL },
 	{ "list", "", "the VMs: state, vCPUs (and how many are on), physical CPUs, RAM", cmd_list,
 	  NULL },
 	{ "stats", "", "each VM's exits by reason, and interrupts injected", cmd_stats, NULL },
+	{ "restart", "NAME", "restarts a VM, running or stopped, from its images", NULL,
+	  vm_restart },
+	{ "stop", "NAME", "stops a VM, as if it powered off", NULL, vm_stop },
 };
 
 static void cmd_help(unsigned int argc, char **argv)

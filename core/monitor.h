@@ -3,7 +3,7 @@
  * input focus past the last VM (Ctrl-] three times, vcpu/vuart.h). Its
  * commands are in core/monitor.c's table: help, list (the VMs: state,
  * vCPUs, physical CPUs, RAM), stats (each VM's exits by reason and the
- * interrupts Partita injected).
+ * interrupts Partita injected), restart NAME and stop NAME.
  */
 #ifndef CORE_MONITOR_H
 #define CORE_MONITOR_H

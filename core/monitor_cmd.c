@@ -104,10 +104,13 @@ static void run_vm_op(const struct monitor_cmd *c, unsigned int argc, char **arg
 		return;
 	}
 	err = c->vm_op(vm);
-	if (err)
+	if (err == -E_BUSY)
+		say(env, "%s %s: refused: it is stopped, or a stop or restart is under way\n",
+		    c->name, argv[1]);
+	else if (err)
 		say(env, "%s %s: failed (error %d)\n", c->name, argv[1], err);
 	else
-		say(env, "%s %s: done\n", c->name, argv[1]);
+		say(env, "%s %s: asked; its CPUs carry it out\n", c->name, argv[1]);
 }
 
 void monitor_run(const struct monitor_cmd *cmds, size_t count, char *line,

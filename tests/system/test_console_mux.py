@@ -54,8 +54,10 @@ def test_mux_focus_monitor_and_stopped_vm(boot, gic):
     to the monitor (list, stats, help, an unknown command), then back; one
     or two Ctrl-] followed by another key reach the guest; after the VM whose
     CPU takes the console's interrupt powers off, the key still works (its
-    idle CPU serves the UART) and the other VM still gets its input; a VM
-    restarts alone; the last poweroff ends QEMU with status 0."""
+    idle CPU serves the UART) and the other VM still gets its input; the
+    monitor restarts the stopped VM, which counts as running again; a VM
+    restarts alone; the monitor stops a VM and refuses to stop it twice; the
+    last poweroff ends QEMU with status 0."""
     q = boot(gic=gic, smp=2, extra=["-initrd", qemu_mod.config("mux", vms=2, smp=2)],
              timeout=120, fail_on=tv.ERROR, stdin=True)
     q.wait_for(r"^partita: console: input goes to vm test0; the UART's interrupt, INTID 33, "
@@ -111,14 +113,34 @@ def test_mux_focus_monitor_and_stopped_vm(boot, gic):
     type_slowly(q, "list\r")
     q.wait_for(r"^0   test0 +stopped +1 +0 +0 ")
     q.wait_for(r"^1   test1 +running +1 +1 +1 ")
+    # The monitor restarts the stopped VM; the machine stays up for it.
+    type_slowly(q, "restart test0\r")
+    q.wait_for(r"^restart test0: asked; its CPUs carry it out$")
+    q.wait_for(r"^(partita> )?partita: vm0 test0: restarted from the monitor$")
+    q.wait_for(r"^\[test0\] mux: up, boot 2$")
     type_slowly(q, KEY)
-    q.wait_for(r"^partita: input now goes to vm test0 \(stopped\)$")
+    q.wait_for(r"^partita: input now goes to vm test0$")
+    type_slowly(q, "again\r")
+    q.wait_for(r"^\[test0\] mux: got again$")
     type_slowly(q, KEY)
     q.wait_for(r"^partita: input now goes to vm test1$")
     type_slowly(q, "reset\r")
     q.wait_for(r"^partita: vm1 test1: reset \(PSCI SYSTEM_RESET\), by vcpu0$")
     q.wait_for(r"^\[test1\] mux: up, boot 2$")
     wait_raw(q, "[test1] mux> ", 10)
+    # The monitor stops a running VM; a second stop is refused.
+    type_slowly(q, KEY)
+    q.wait_for(r"^partita: input now goes to the monitor")
+    type_slowly(q, "stop test0\r")
+    q.wait_for(r"^stop test0: asked; its CPUs carry it out$")
+    # Partita's own line may follow the prompt the monitor printed before it came.
+    q.wait_for(r"^(partita> )?partita: vm0 test0: stopped from the monitor, by vcpu0$")
+    type_slowly(q, "stop test0\r")
+    q.wait_for(r"^stop test0: refused: it is stopped, or a stop or restart is under way$")
+    type_slowly(q, KEY)
+    q.wait_for(r"^partita: input now goes to vm test0 \(stopped\)$")
+    type_slowly(q, KEY)
+    q.wait_for(r"^partita: input now goes to vm test1$")
     type_slowly(q, "off\r")
     q.wait_for(r"^partita: every VM has stopped: powering off$")
     assert q.wait_exit() == 0

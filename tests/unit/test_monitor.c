@@ -210,19 +210,25 @@ static void test_dispatch(void **state)
 	/* A VM command: exactly one argument, naming a VM. */
 	op_result = 0;
 	run("restart linux1");
-	assert_string_equal(printed, "restart linux1: done\n");
+	assert_string_equal(printed, "restart linux1: asked; its CPUs carry it out\n");
 	assert_int_equal(vms[1].restarts, 1);
 	op_result = -22;
 	run("restart linux0");
 	assert_string_equal(printed, "restart linux0: failed (error -22)\n");
 	assert_int_equal(vms[0].restarts, 1);
+	op_result = -E_BUSY;
+	run("restart linux0");
+	assert_string_equal(printed,
+			    "restart linux0: refused: it is stopped, or a stop or restart is "
+			    "under way\n");
+	assert_int_equal(vms[0].restarts, 2);
 	run("restart");
 	assert_string_equal(printed, "usage: restart NAME\n");
 	run("restart linux0 linux1");
 	assert_string_equal(printed, "usage: restart NAME\n");
 	run("restart linux9");
 	assert_string_equal(printed, "restart: no vm is named linux9 (list shows them)\n");
-	assert_int_equal(vms[0].restarts + vms[1].restarts, 2);
+	assert_int_equal(vms[0].restarts + vms[1].restarts, 3);
 }
 
 int main(void)
