@@ -54,6 +54,12 @@ static __attribute__((noinline)) enum vcpu_stop other_call(struct vcpu *v, u32 f
 		x[0] = SMCCC_RET_SUCCESS;
 		x[1] = v->vm->boots;
 		break;
+	case PARTITA_HC_VCPU_EXITS:
+		x[0] = SMCCC_RET_SUCCESS;
+		x[1] = vcpu_exits(v);
+		x[2] = v->exit_count[VCPU_EXIT_IRQ];
+		x[3] = v->irq_injected;
+		break;
 	case PARTITA_HC_CALL_COUNT:
 		x[0] = PARTITA_HC_FUNCTIONS;
 		break;

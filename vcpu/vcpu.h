@@ -208,6 +208,16 @@ static inline void vcpu_count_exit(struct vcpu *v, enum vcpu_exit_reason r)
 	v->exit_count[r]++;
 }
 
+/** Every exit of v, whatever the reason, since Partita started. */
+static inline u64 vcpu_exits(const struct vcpu *v)
+{
+	u64 n = 0;
+
+	for (unsigned int r = 0; r < VCPU_EXIT_REASONS; r++)
+		n += v->exit_count[r];
+	return n;
+}
+
 /**
  * Counts an interrupt made pending for v from outside its guest: a physical
  * one handed to it, or a line of a device Partita emulates rising.

@@ -8,6 +8,7 @@ GUEST_RT := $(BUILD)/guests/rt/start.o $(BUILD)/guests/rt/vectors.o $(BUILD)/gue
 	$(BUILD)/guests/rt/fmt.o
 GUEST_NAMES := psci traps mmio fp isolation reset crash race
 GUEST_NAMES += heartbeat
+GUEST_NAMES += load
 GUEST_NAMES += mux
 GUEST_NAMES += vuart
 GUEST_NAMES += console cpuoff
@@ -82,7 +83,7 @@ $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 
 # The interrupt guests link the GIC and timer runtime too.
-GUEST_IRQ_NAMES := irq irqbench
+GUEST_IRQ_NAMES := irq irqbench load
 $(GUEST_IRQ_NAMES:%=$(BUILD)/guests/%.elf): $(BUILD)/guests/rt/gic.o
 $(BUILD)/guests/vuart.elf: $(BUILD)/guests/rt/gic.o
 $(BUILD)/guests/irqoff.elf: $(BUILD)/guests/rt/gic.o

@@ -36,6 +36,7 @@ typedef int64_t s64;
 #define HC_VM_INFO 0xc6000001UL
 #define HC_CONSOLE_WRITE 0xc6000002UL
 #define HC_VM_BOOTS 0xc6000003UL
+#define HC_VCPU_EXITS 0xc6000004UL
 
 #define RET_SUCCESS 0
 #define RET_NOT_SUPPORTED (-1)
