@@ -177,7 +177,8 @@ static void measured(void)
 	/*
 	 * Nothing but the timer's interrupts and the call that read the count:
 	 * no trap, no kick, no interrupt that is not this VM's. (On GICv2 each
-	 * timer interrupt is taken twice today: docs/architecture.md.)
+	 * timer interrupt is followed by the maintenance interrupt its EOI
+	 * raises, a second exit: docs/architecture.md, "Known limitations".)
 	 */
 	check(after - before - (irq_after - irq_before) == 1, "load-exits",
 	      "%lu exits other than interrupts, not just the 1 hypercall",
