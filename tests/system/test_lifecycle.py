@@ -17,7 +17,8 @@ import subprocess
 import pytest
 
 import qemu as qemu_mod
-from test_linux import TIMEOUT, linux_images, shipped_config, wait_for_shell  # noqa: F401
+from test_linux import (linux_config, linux_images, linux_vm,  # noqa: F401
+                        shipped_config, wait_for_shell)
 
 # A crash is an error line by design; anything else of Partita's going wrong is not.
 CRASH = r"crashed: a data abort at pc 0x[0-9a-f]+, inside the exception vector"
@@ -154,38 +155,16 @@ def test_monitor_stop_and_restart(boot, tmp_path, gic):
     assert out.index("every VM has stopped") > out.index("vm0 hb0: powered off")
 
 
-@pytest.fixture
-def linux_and_baremetal(request, partita_bin, linux_images):  # noqa: F811
-    """Factory: Partita on QEMU virt -smp 2 with guests/linux-and-baremetal.dts."""
-    started = []
-    request.node.partita_qemus = started
-
-    def start(gic):
-        machine = f"virt,virtualization=on,gic-version={gic}"
-        args = qemu_mod.machine_args(machine, "cortex-a57", 2) + [
-            "-kernel", partita_bin, "-initrd", shipped_config("linux-and-baremetal")]
-        q = qemu_mod.Qemu(args, timeout=TIMEOUT, fail_on=FAIL_ON, stdin=True,
-                          name=f"linux-and-baremetal on {machine}")
-        q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_lifecycle_linux_gic{gic}.log")
-        started.append(q)
-        return q.start()
-
-    try:
-        yield start
-    finally:
-        for q in started:
-            q.kill()
-
-
 @pytest.mark.parametrize("gic", [3, 2])
-def test_linux_beside_baremetal(linux_and_baremetal, gic):
+def test_linux_beside_baremetal(linux_vm, gic):  # noqa: F811
     """The shipped guests/linux-and-baremetal.dts: the heartbeat guest crashes
     after 40 beats, is named with the reason and restarted from beat 0 of
     boot 2, while Linux boots and answers typed commands; a reboot in Linux
     restarts Linux alone while the heartbeat goes on without a gap; a
     poweroff in Linux leaves the heartbeat going and the machine up."""
     t = r"\[linux0\] "
-    q = linux_and_baremetal(gic)
+    q = linux_vm(gic=gic, config=shipped_config("linux-and-baremetal"), tag="_lab",
+                 fail_on=FAIL_ON)
     q.expect(rf"^partita: ready: cpus=2 gic=v{gic} .* vms=2$")
     q.expect(beat("baremetal", 1, 0))
     q.expect(rf"^partita: error: vm1 \(baremetal\) vcpu0: {CRASH}")

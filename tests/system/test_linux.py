@@ -86,11 +86,11 @@ def linux_vm(request, partita_bin, linux_config):
     started = []
     request.node.partita_qemus = started
 
-    def start(gic=3, cpu="cortex-a57", smp=2, config=None, extra=(), tag=""):
+    def start(gic=3, cpu="cortex-a57", smp=2, config=None, extra=(), tag="", fail_on=FAIL_ON):
         machine = f"virt,virtualization=on,gic-version={gic}"
         args = qemu_mod.machine_args(machine, cpu, smp) + [
             "-kernel", partita_bin, "-initrd", config or linux_config] + list(extra)
-        q = qemu_mod.Qemu(args, timeout=TIMEOUT, fail_on=FAIL_ON, stdin=True,
+        q = qemu_mod.Qemu(args, timeout=TIMEOUT, fail_on=fail_on, stdin=True,
                           name=f"Linux under Partita on {machine} -cpu {cpu} -smp {smp}")
         q.log_path = os.path.join(qemu_mod.LOG_DIR, f"test_linux_gic{gic}_{cpu}{tag}.log")
         started.append(q)
