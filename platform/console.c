@@ -298,8 +298,19 @@ u64 console_lost(unsigned int src)
 	return src < CONBUF_SRCS ? buf.lost_total[src] : 0;
 }
 
+/*
+ * A log line is a whole line: when Partita's own text left its line open
+ * (the monitor's prompt, waiting for a command), it starts on the next.
+ */
 void log_sink(int level, const char *line, size_t len)
 {
 	(void)level;
-	console_write(line, len);
+	if (locking)
+		spin_lock(&lock);
+	if (buf.open == CONBUF_SRC_HYP + 1)
+		add_own("\n", 1);
+	add_own(line, len);
+	drain();
+	if (locking)
+		spin_unlock(&lock);
 }
