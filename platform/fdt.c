@@ -33,15 +33,53 @@ static u64 read_cells(const fdt32_t *p, u32 n)
 	return v;
 }
 
+#define ANCESTRY_MAX 16
+
+/*
+ * A node's nearest ancestors, found in one walk from the root: libfdt's
+ * fdt_parent_offset() walks from the root twice a call, and reading a reg
+ * asks for the parent of every bus above the node. up[0] is the parent,
+ * up[1] the grandparent, count of them known; above those (a tree deeper
+ * than ANCESTRY_MAX, or an offset the walk does not meet) libfdt answers.
+ */
+struct ancestry {
+	int count;
+	int up[ANCESTRY_MAX];
+};
+
+static void ancestry_of(const void *fdt, int node, struct ancestry *a)
+{
+	int seen[ANCESTRY_MAX]; /* the last node met at each depth, modulo ANCESTRY_MAX */
+	int off = 0, depth = 0, k;
+
+	a->count = 0;
+	while (off >= 0 && off < node && depth >= 0) {
+		seen[depth % ANCESTRY_MAX] = off;
+		off = fdt_next_node(fdt, off, &depth);
+	}
+	if (off != node || depth < 0)
+		return;
+	for (k = 0; k < depth && k < ANCESTRY_MAX; k++)
+		a->up[k] = seen[(depth - 1 - k) % ANCESTRY_MAX];
+	a->count = k;
+}
+
+/* Ancestor k of the node a describes (0: its parent); of is ancestor k - 1, or the node. */
+static int ancestor(const void *fdt, const struct ancestry *a, int k, int of)
+{
+	return k < a->count ? a->up[k] : fdt_parent_offset(fdt, of);
+}
+
 /*
  * Translates a bus address of node's children to the CPU's physical address
  * through the "ranges" of every bus above. An absent "ranges" on a bus means
- * its children are not memory-mapped at all.
+ * its children are not memory-mapped at all. a is the node's ancestry: bus
+ * is its parent.
  */
-static int translate(const void *fdt, int bus, u64 *addr)
+static int translate(const void *fdt, int bus, const struct ancestry *a, u64 *addr)
 {
-	while (bus > 0) {
-		int parent = fdt_parent_offset(fdt, bus), len, i;
+	for (int k = 1; bus > 0; k++) {
+		int parent = ancestor(fdt, a, k, bus), len, i;
 		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
 		u32 ca, pa, cs, stride;
 
@@ -83,11 +121,17 @@ static int translate(const void *fdt, int bus, u64 *addr)
  */
 static int reg_at(const void *fdt, int node, int idx, struct plat_range *out)
 {
-	int parent = fdt_parent_offset(fdt, node), len;
-	u32 ac = cells_of(fdt, parent, "#address-cells", 2);
-	u32 sc = cells_of(fdt, parent, "#size-cells", 1);
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	u32 stride = ac + sc;
+	struct ancestry a;
+	int parent, len;
+	u32 ac, sc, stride;
+	const fdt32_t *reg;
+
+	ancestry_of(fdt, node, &a);
+	parent = ancestor(fdt, &a, 0, node);
+	ac = cells_of(fdt, parent, "#address-cells", 2);
+	sc = cells_of(fdt, parent, "#size-cells", 1);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	stride = ac + sc;
 
 	if (ac == 0 || ac > MAX_CELLS || sc > MAX_CELLS)
 		return -E_NOTSUPP;
@@ -96,7 +140,7 @@ static int reg_at(const void *fdt, int node, int idx, struct plat_range *out)
 	reg += (u32)idx * stride;
 	out->base = read_cells(reg, ac);
 	out->size = read_cells(reg + ac, sc);
-	return translate(fdt, parent, &out->base);
+	return translate(fdt, parent, &a, &out->base);
 }
 
 static bool node_is(const void *fdt, int node, const char *prop, const char *value)
@@ -614,9 +658,9 @@ static int discover_psci(const void *fdt, struct platform *p)
  * node. Returns it, -E_NOENT without a stdout-path, or -E_INVAL when the
  * path or alias names no node (libfdt's own codes would collide with these).
  */
-static int stdout_node(const void *fdt, char *path, size_t size)
+static int stdout_node(const void *fdt, int chosen, char *path, size_t size)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len, node;
+	int len, node;
 	const char *v, *colon;
 	size_t n;
 
@@ -656,7 +700,7 @@ static u32 uart_spi(const void *fdt, int node)
 
 static void discover_uart(const void *fdt, struct platform *p)
 {
-	int node = stdout_node(fdt, p->uart.path, sizeof(p->uart.path));
+	int node = stdout_node(fdt, p->chosen, p->uart.path, sizeof(p->uart.path));
 
 	if (node == -E_NOENT) {
 		log_warn("fdt: no /chosen/stdout-path; keeping the built-in console");
@@ -700,7 +744,7 @@ static void discover_uart(const void *fdt, struct platform *p)
 
 static int discover_initrd(const void *fdt, struct platform *p)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), ls, le;
+	int chosen = p->chosen, ls, le;
 	const fdt32_t *s, *e;
 	u64 start, end;
 
@@ -812,6 +856,7 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 		return err;
 	p->fdt.base = (u64)(uintptr_t)fdt;
 	p->fdt.size = fdt_totalsize(fdt);
+	p->chosen = fdt_path_offset(fdt, "/chosen");
 	err = discover_memory(fdt, p);
 	if (!err)
 		err = discover_cpus(fdt, p);
