@@ -13,12 +13,17 @@
 #define GIC_V2_PPI_CPU_SHIFT 8 /* GICv2 PPIs: a mask of the CPUs that have it */
 #define GIC_PPI_BASE 16
 #define MAX_CLOCKS 8
+#define MAX_KNOWN (2 * MAX_CLOCKS)
 
 /* The fixed clocks the copied nodes name, and the phandles everything is linked by. */
 struct links {
 	u32 gic;
 	unsigned int clock_count;
 	u32 clock[MAX_CLOCKS]; /* host phandles, kept in the guest */
+	/* The phandles the devices' clocks name, and their host nodes (scan_host()). */
+	unsigned int known_count;
+	u32 known[MAX_KNOWN];
+	int known_node[MAX_KNOWN];
 };
 
 static int prop_cells(void *fdt, const char *name, u64 a, u64 b)
@@ -143,16 +148,74 @@ static int add_testdev(void *fdt, const struct plat_range *r)
 	return err ?: fdt_end_node(fdt);
 }
 
-/* The host node of a fixed clock (no register, no input): safe to describe to a guest. */
-static int fixed_clock(const void *host, u32 phandle)
+/* node if it is a fixed clock (no register, no input), safe to describe to a guest; or -1. */
+static int fixed_clock(const void *host, int node)
 {
-	int node = fdt_node_offset_by_phandle(host, phandle), len = 0;
+	int len = 0;
 	const fdt32_t *cells = node >= 0 ? fdt_getprop(host, node, "#clock-cells", &len) : NULL;
 
 	if (node < 0 || fdt_node_check_compatible(host, node, "fixed-clock") || !cells ||
 	    len != 4 || fdt32_to_cpu(*cells) != 0)
 		return -1;
 	return node;
+}
+
+/* Notes a phandle that a device's "clocks" names, for scan_host() to find. */
+static void want_clocks(const void *host, int node, struct links *l)
+{
+	int len = 0;
+	const fdt32_t *c = fdt_getprop(host, node, "clocks", &len);
+	unsigned int i, j, n = c && len > 0 ? (unsigned int)len / 4 : 0;
+
+	for (i = 0; i < n && l->known_count < MAX_KNOWN; i++) {
+		u32 ph = fdt32_to_cpu(c[i]);
+
+		for (j = 0; j < l->known_count && l->known[j] != ph; j++)
+			;
+		if (j == l->known_count) {
+			l->known[l->known_count] = ph;
+			l->known_node[l->known_count++] = -FDT_ERR_NOTFOUND;
+		}
+	}
+}
+
+/*
+ * One walk of the host tree for the two things that need one: the largest
+ * phandle, into max (left as it was when the walk fails), and the node of
+ * each phandle in l->known (the first node that has it, as
+ * fdt_node_offset_by_phandle() finds; 0 and -1 are no node's). Each of
+ * those libfdt calls would walk the whole tree, reading every node's
+ * properties. Returns 0 or the walk's libfdt error.
+ */
+static int scan_host(const void *host, struct links *l, u32 *max)
+{
+	u32 top = 0;
+	int node;
+
+	for (node = fdt_next_node(host, -1, NULL); node >= 0;
+	     node = fdt_next_node(host, node, NULL)) {
+		u32 ph = fdt_get_phandle(host, node);
+
+		top = MAX(top, ph);
+		for (unsigned int i = 0; ph && ph != ~0U && i < l->known_count; i++) {
+			if (l->known[i] == ph && l->known_node[i] < 0)
+				l->known_node[i] = node;
+		}
+	}
+	if (node != -FDT_ERR_NOTFOUND)
+		return node;
+	*max = top;
+	return 0;
+}
+
+/* The node of a fixed clock by its phandle, or -1: scan_host() found it, unless l was full. */
+static int clock_node(const void *host, u32 phandle, const struct links *l)
+{
+	for (unsigned int i = 0; i < l->known_count; i++) {
+		if (l->known[i] == phandle)
+			return fixed_clock(host, l->known_node[i]);
+	}
+	return fixed_clock(host, fdt_node_offset_by_phandle(host, phandle));
 }
 
 /*
@@ -168,7 +231,7 @@ static bool take_clocks(const void *host, int node, struct links *l)
 	if (!c)
 		return false;
 	for (i = 0; i < n; i++) {
-		if (fixed_clock(host, fdt32_to_cpu(c[i])) < 0)
+		if (clock_node(host, fdt32_to_cpu(c[i]), l) < 0)
 			return false;
 	}
 	for (i = 0; i < n; i++) {
@@ -269,7 +332,7 @@ static int add_clocks(void *fdt, const void *host, const struct links *l)
 	int err = 0;
 
 	for (unsigned int i = 0; i < l->clock_count && !err; i++) {
-		int node = fixed_clock(host, l->clock[i]);
+		int node = clock_node(host, l->clock[i], l);
 
 		err = fdt_begin_node(fdt, fdt_get_name(host, node, NULL));
 		err = err ?: copy_props(fdt, host, node, false);
@@ -345,12 +408,14 @@ int guest_fdt_build(const struct guest_fdt_vm *vm, void *buf, size_t size)
 		offs[i] = fdt_path_offset(vm->host_fdt, vm->nodes[i].path);
 		if (offs[i] < 0)
 			return -E_NOENT;
-		clocks_ok[i] = take_clocks(vm->host_fdt, offs[i], &l);
+		want_clocks(vm->host_fdt, offs[i], &l);
 	}
 	/* A phandle no host node has, so the copied clocks keep theirs. */
 	l.gic = 1;
-	if (vm->host_fdt && !fdt_find_max_phandle(vm->host_fdt, &l.gic))
+	if (vm->host_fdt && !scan_host(vm->host_fdt, &l, &l.gic))
 		l.gic++;
+	for (i = 0; i < vm->node_count; i++)
+		clocks_ok[i] = take_clocks(vm->host_fdt, offs[i], &l);
 	err = fdt_create(buf, (int)size);
 	err = err ?: fdt_finish_reservemap(buf);
 	err = err ?: fdt_begin_node(buf, "");

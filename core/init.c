@@ -358,7 +358,7 @@ static void build_vms(void)
 /* The bootargs' "partita." words that are wrong, each said once, before any VM is built. */
 static void warn_bootargs(void)
 {
-	int chosen = fdt_path_offset((const void *)plat.fdt.base, "/chosen");
+	int chosen = plat.chosen;
 
 	bootargs_warn(chosen >= 0
 			      ? fdt_getprop((const void *)plat.fdt.base, chosen, "bootargs", NULL)
@@ -367,7 +367,7 @@ static void warn_bootargs(void)
 
 static void selftest_el2_fault(void)
 {
-	int chosen = fdt_path_offset((const void *)plat.fdt.base, "/chosen");
+	int chosen = plat.chosen;
 	const char *args =
 		chosen >= 0 ? fdt_getprop((const void *)plat.fdt.base, chosen, "bootargs", NULL)
 			    : NULL;

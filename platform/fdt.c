@@ -33,15 +33,53 @@ static u64 read_cells(const fdt32_t *p, u32 n)
 	return v;
 }
 
+#define ANCESTRY_MAX 16
+
+/*
+ * A node's nearest ancestors, found in one walk from the root: libfdt's
+ * fdt_parent_offset() walks from the root twice a call, and reading a reg
+ * asks for the parent of every bus above the node. up[0] is the parent,
+ * up[1] the grandparent, count of them known; above those (a tree deeper
+ * than ANCESTRY_MAX, or an offset the walk does not meet) libfdt answers.
+ */
+struct ancestry {
+	int count;
+	int up[ANCESTRY_MAX];
+};
+
+static void ancestry_of(const void *fdt, int node, struct ancestry *a)
+{
+	int seen[ANCESTRY_MAX]; /* the last node met at each depth, modulo ANCESTRY_MAX */
+	int off = 0, depth = 0, k;
+
+	a->count = 0;
+	while (off >= 0 && off < node && depth >= 0) {
+		seen[depth % ANCESTRY_MAX] = off;
+		off = fdt_next_node(fdt, off, &depth);
+	}
+	if (off != node || depth < 0)
+		return;
+	for (k = 0; k < depth && k < ANCESTRY_MAX; k++)
+		a->up[k] = seen[(depth - 1 - k) % ANCESTRY_MAX];
+	a->count = k;
+}
+
+/* Ancestor k of the node a describes (0: its parent); of is ancestor k - 1, or the node. */
+static int ancestor(const void *fdt, const struct ancestry *a, int k, int of)
+{
+	return k < a->count ? a->up[k] : fdt_parent_offset(fdt, of);
+}
+
 /*
  * Translates a bus address of node's children to the CPU's physical address
  * through the "ranges" of every bus above. An absent "ranges" on a bus means
- * its children are not memory-mapped at all.
+ * its children are not memory-mapped at all. a is the node's ancestry: bus
+ * is its parent.
  */
-static int translate(const void *fdt, int bus, u64 *addr)
+static int translate(const void *fdt, int bus, const struct ancestry *a, u64 *addr)
 {
-	while (bus > 0) {
-		int parent = fdt_parent_offset(fdt, bus), len, i;
+	for (int k = 1; bus > 0; k++) {
+		int parent = ancestor(fdt, a, k, bus), len, i;
 		const fdt32_t *r = fdt_getprop(fdt, bus, "ranges", &len);
 		u32 ca, pa, cs, stride;
 
@@ -77,17 +115,22 @@ static int translate(const void *fdt, int bus, u64 *addr)
 }
 
 /**
- * Reads entry idx of node's "reg" as a CPU physical range. Returns 0,
+ * Reads entry idx of node's "reg" as a CPU physical range; a is the node's
+ * ancestry (ancestry_of()), found once for all its entries. Returns 0,
  * -E_NOENT when there is no such entry, or another negative error when the
  * cells cannot be understood.
  */
-static int reg_at(const void *fdt, int node, int idx, struct plat_range *out)
+static int reg_in(const void *fdt, int node, const struct ancestry *a, int idx,
+		  struct plat_range *out)
 {
-	int parent = fdt_parent_offset(fdt, node), len;
-	u32 ac = cells_of(fdt, parent, "#address-cells", 2);
-	u32 sc = cells_of(fdt, parent, "#size-cells", 1);
-	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
-	u32 stride = ac + sc;
+	int parent = ancestor(fdt, a, 0, node), len;
+	u32 ac, sc, stride;
+	const fdt32_t *reg;
+
+	ac = cells_of(fdt, parent, "#address-cells", 2);
+	sc = cells_of(fdt, parent, "#size-cells", 1);
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	stride = ac + sc;
 
 	if (ac == 0 || ac > MAX_CELLS || sc > MAX_CELLS)
 		return -E_NOTSUPP;
@@ -96,7 +139,16 @@ static int reg_at(const void *fdt, int node, int idx, struct plat_range *out)
 	reg += (u32)idx * stride;
 	out->base = read_cells(reg, ac);
 	out->size = read_cells(reg + ac, sc);
-	return translate(fdt, parent, &out->base);
+	return translate(fdt, parent, a, &out->base);
+}
+
+/* reg_in() for one entry. */
+static int reg_at(const void *fdt, int node, int idx, struct plat_range *out)
+{
+	struct ancestry a;
+
+	ancestry_of(fdt, node, &a);
+	return reg_in(fdt, node, &a, idx, out);
 }
 
 static bool node_is(const void *fdt, int node, const char *prop, const char *value)
@@ -182,18 +234,42 @@ static int next_memory_node(const void *fdt, int node)
 	return node;
 }
 
-static int discover_memory(const void *fdt, struct platform *p)
+#define MEM_NODES_MAX 8
+
+/*
+ * The first memory nodes discover_memory() met, in tree order, so that
+ * check_memory_devices() goes over them again without a walk of the tree.
+ */
+struct mem_nodes {
+	unsigned int count;
+	int node[MEM_NODES_MAX];
+};
+
+/* The memory node after node, the i-th: from m while it lasts, then, if m is full, walking on. */
+static int next_known_memory(const void *fdt, const struct mem_nodes *m, unsigned int *i, int node)
+{
+	if (*i < m->count)
+		return m->node[(*i)++];
+	return m->count < MEM_NODES_MAX ? -FDT_ERR_NOTFOUND : next_memory_node(fdt, node);
+}
+
+static int discover_memory(const void *fdt, struct platform *p, struct mem_nodes *m)
 {
 	int node;
 
 	for (node = next_memory_node(fdt, -1); node >= 0; node = next_memory_node(fdt, node)) {
 		char path[PLAT_PATH_MAX];
 		const char *name;
+		struct ancestry a;
 		struct plat_range r;
 		int i;
 
+		if (m->count < MEM_NODES_MAX)
+			m->node[m->count++] = node;
+
 		name = node_path(fdt, node, path, sizeof(path));
-		for (i = 0; reg_at(fdt, node, i, &r) == 0; i++) {
+		ancestry_of(fdt, node, &a);
+		for (i = 0; reg_in(fdt, node, &a, i, &r) == 0; i++) {
 			if (!r.size)
 				continue;
 			if (wraps(r.base, r.size)) {
@@ -255,17 +331,22 @@ static bool memory_on_device(const struct platform *p, struct plat_range r, cons
 }
 
 /* Refuses any memory node entry over device space (memory_on_device); the GIC is known. */
-static int check_memory_devices(const void *fdt, const struct platform *p)
+static int check_memory_devices(const void *fdt, const struct platform *p,
+				const struct mem_nodes *m)
 {
+	unsigned int k = 0;
 	int node;
 
-	for (node = next_memory_node(fdt, -1); node >= 0; node = next_memory_node(fdt, node)) {
+	for (node = next_known_memory(fdt, m, &k, -1); node >= 0;
+	     node = next_known_memory(fdt, m, &k, node)) {
 		char path[PLAT_PATH_MAX];
 		const char *name = node_path(fdt, node, path, sizeof(path));
+		struct ancestry a;
 		struct plat_range r;
 		int i;
 
-		for (i = 0; reg_at(fdt, node, i, &r) == 0; i++) {
+		ancestry_of(fdt, node, &a);
+		for (i = 0; reg_in(fdt, node, &a, i, &r) == 0; i++) {
 			if (r.size && memory_on_device(p, r, name, i))
 				return -E_INVAL;
 		}
@@ -301,9 +382,10 @@ static int add_reserved(struct platform *p, u64 base, u64 size, bool no_map, con
 	return 0;
 }
 
-static int discover_reserved(const void *fdt, struct platform *p)
+/* rm: the offset of /reserved-memory, or negative. */
+static int discover_reserved(const void *fdt, int rm, struct platform *p)
 {
-	int i, n = fdt_num_mem_rsv(fdt), rm, node, err;
+	int i, n = fdt_num_mem_rsv(fdt), node, err;
 
 	for (i = 0; i < n; i++) {
 		u64 base, size;
@@ -314,17 +396,18 @@ static int discover_reserved(const void *fdt, struct platform *p)
 				return err;
 		}
 	}
-	rm = fdt_path_offset(fdt, "/reserved-memory");
 	if (rm < 0)
 		return 0;
 	fdt_for_each_subnode (node, fdt, rm) {
 		char path[PLAT_PATH_MAX];
 		const char *name = node_path(fdt, node, path, sizeof(path));
+		struct ancestry a;
 		struct plat_range r;
 		int j;
 
+		ancestry_of(fdt, node, &a);
 		/* A node with only "size" asks the OS to allocate; nothing is fixed. */
-		for (j = 0; (err = reg_at(fdt, node, j, &r)) == 0; j++) {
+		for (j = 0; (err = reg_in(fdt, node, &a, j, &r)) == 0; j++) {
 			err = add_reserved(p, r.base, r.size,
 					   fdt_getprop(fdt, node, "no-map", NULL) != NULL, name);
 			if (err)
@@ -383,9 +466,10 @@ static void read_cpu_mpidr(const void *fdt, int node, u32 ac, struct platform *p
 	}
 }
 
-static int discover_cpus(const void *fdt, struct platform *p)
+/* cpus: the offset of /cpus, or negative. */
+static int discover_cpus(const void *fdt, int cpus, struct platform *p)
 {
-	int cpus = fdt_path_offset(fdt, "/cpus"), node;
+	int node;
 	u32 ac;
 
 	if (cpus < 0) {
@@ -465,7 +549,8 @@ static int ppi_at(const void *fdt, int node, int index, u32 *intid)
  * GICv3: #redistributor-regions (1 when absent) reg entries follow the
  * distributor's; a large machine splits its redistributors over several.
  */
-static int discover_redists(const void *fdt, int node, const char *name, struct platform *p)
+static int discover_redists(const void *fdt, int node, const struct ancestry *a, const char *name,
+			    struct platform *p)
 {
 	int len;
 	const fdt32_t *v = fdt_getprop(fdt, node, "#redistributor-regions", &len);
@@ -477,7 +562,7 @@ static int discover_redists(const void *fdt, int node, const char *name, struct 
 		return -E_INVAL;
 	}
 	for (u32 i = 0; i < count; i++) {
-		if (reg_at(fdt, node, 1 + (int)i, &p->gic.redists[i])) {
+		if (reg_in(fdt, node, a, 1 + (int)i, &p->gic.redists[i])) {
 			log_err("fdt: %s: reg lacks redistributor region %u of the %u "
 				"#redistributor-regions says",
 				name, i, count);
@@ -528,6 +613,7 @@ static int discover_gic(const void *fdt, struct platform *p)
 		"arm,gic-400",
 		"arm,cortex-a9-gic",
 	};
+	struct ancestry a;
 	size_t which = 0;
 	int node = find_compatible(fdt, compat, ARRAY_SIZE(compat), &which);
 	const char *name;
@@ -539,17 +625,19 @@ static int discover_gic(const void *fdt, struct platform *p)
 	}
 	name = fdt_get_name(fdt, node, NULL);
 	p->gic.version = which == 0 ? 3 : 2;
-	if (reg_at(fdt, node, 0, &p->gic.dist) ||
-	    reg_at(fdt, node, 1, which == 0 ? &p->gic.redist : &p->gic.cpu)) {
+	ancestry_of(fdt, node, &a);
+	if (reg_in(fdt, node, &a, 0, &p->gic.dist) ||
+	    reg_in(fdt, node, &a, 1, which == 0 ? &p->gic.redist : &p->gic.cpu)) {
 		log_err("fdt: %s: reg must give the distributor and the %s", name,
 			which == 0 ? "redistributors" : "CPU interface");
 		return -E_INVAL;
 	}
-	if (which == 0 && discover_redists(fdt, node, name, p))
+	if (which == 0 && discover_redists(fdt, node, &a, name, p))
 		return -E_INVAL;
 	if (which != 0) {
 		/* GICH and GICV are optional in the binding but Partita needs them. */
-		if (reg_at(fdt, node, 2, &p->gic.hyp) || reg_at(fdt, node, 3, &p->gic.vcpu)) {
+		if (reg_in(fdt, node, &a, 2, &p->gic.hyp) ||
+		    reg_in(fdt, node, &a, 3, &p->gic.vcpu)) {
 			log_err("fdt: %s: reg lacks the GICH and GICV frames needed to virtualize "
 				"GICv2",
 				name);
@@ -614,9 +702,9 @@ static int discover_psci(const void *fdt, struct platform *p)
  * node. Returns it, -E_NOENT without a stdout-path, or -E_INVAL when the
  * path or alias names no node (libfdt's own codes would collide with these).
  */
-static int stdout_node(const void *fdt, char *path, size_t size)
+static int stdout_node(const void *fdt, int chosen, char *path, size_t size)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), len, node;
+	int len, node;
 	const char *v, *colon;
 	size_t n;
 
@@ -656,7 +744,7 @@ static u32 uart_spi(const void *fdt, int node)
 
 static void discover_uart(const void *fdt, struct platform *p)
 {
-	int node = stdout_node(fdt, p->uart.path, sizeof(p->uart.path));
+	int node = stdout_node(fdt, p->chosen, p->uart.path, sizeof(p->uart.path));
 
 	if (node == -E_NOENT) {
 		log_warn("fdt: no /chosen/stdout-path; keeping the built-in console");
@@ -700,7 +788,7 @@ static void discover_uart(const void *fdt, struct platform *p)
 
 static int discover_initrd(const void *fdt, struct platform *p)
 {
-	int chosen = fdt_path_offset(fdt, "/chosen"), ls, le;
+	int chosen = p->chosen, ls, le;
 	const fdt32_t *s, *e;
 	u64 start, end;
 
@@ -797,9 +885,42 @@ static int check_blob(const void *fdt, u64 max_size)
 	return 0;
 }
 
+enum { TOP_CHOSEN, TOP_CPUS, TOP_RESERVED };
+
+/*
+ * The offsets of the root's children called names[i] (as fdt_path_offset()
+ * finds "/name": the first child named name or name@unit) into off[i], or
+ * -FDT_ERR_NOTFOUND: one walk for them all, where each fdt_path_offset()
+ * walks every node before the one it finds.
+ */
+static void top_nodes(const void *fdt, const char *const *names, int *off, size_t n)
+{
+	int node;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		off[i] = -FDT_ERR_NOTFOUND;
+	fdt_for_each_subnode (node, fdt, 0) {
+		int len;
+		const char *name = fdt_get_name(fdt, node, &len);
+
+		for (i = 0; i < n && name; i++) {
+			size_t w = strlen(names[i]);
+
+			if (off[i] < 0 && (size_t)len >= w && !memcmp(name, names[i], w) &&
+			    (name[w] == '\0' || name[w] == '@'))
+				off[i] = node;
+		}
+	}
+}
+
 int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 {
-	int err;
+	static const char *const top[] = {
+		[TOP_CHOSEN] = "chosen", [TOP_CPUS] = "cpus", [TOP_RESERVED] = "reserved-memory"
+	};
+	struct mem_nodes mem = { 0 };
+	int err, off[ARRAY_SIZE(top)];
 
 	memset(p, 0, sizeof(*p));
 	if (max_size < sizeof(struct fdt_header)) {
@@ -812,13 +933,15 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 		return err;
 	p->fdt.base = (u64)(uintptr_t)fdt;
 	p->fdt.size = fdt_totalsize(fdt);
-	err = discover_memory(fdt, p);
+	top_nodes(fdt, top, off, ARRAY_SIZE(top));
+	p->chosen = off[TOP_CHOSEN];
+	err = discover_memory(fdt, p, &mem);
 	if (!err)
-		err = discover_cpus(fdt, p);
+		err = discover_cpus(fdt, off[TOP_CPUS], p);
 	if (!err)
 		err = discover_gic(fdt, p);
 	if (!err)
-		err = check_memory_devices(fdt, p);
+		err = check_memory_devices(fdt, p, &mem);
 	if (!err)
 		err = discover_timer(fdt, p);
 	if (!err)
@@ -826,7 +949,7 @@ int platform_discover(const void *fdt, u64 max_size, struct platform *p)
 	if (!err)
 		err = discover_initrd(fdt, p);
 	if (!err)
-		err = discover_reserved(fdt, p);
+		err = discover_reserved(fdt, off[TOP_RESERVED], p);
 	if (err)
 		return err;
 	discover_uart(fdt, p);

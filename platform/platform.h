@@ -132,6 +132,7 @@ struct platform {
 	bool has_initrd;
 	struct plat_range initrd;
 	struct plat_range fdt; /* the blob itself */
+	int chosen; /* the offset of /chosen in it, or negative: found once, each look walks the tree */
 };
 
 /**

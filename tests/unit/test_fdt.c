@@ -338,6 +338,24 @@ static void test_bus_ranges_translation(void **state)
 	assert_range(&plat.uart.reg, 0x2c003000, 0x1000);
 }
 
+/* Nineteen buses down, past the ancestors one walk keeps: every ranges still applies. */
+static void test_bus_deep_translation(void **state)
+{
+	(void)state;
+	expect_discovered("bus-deep");
+	assert_int_equal(plat.uart.kind, UART_PL011);
+	assert_range(&plat.uart.reg, 0x20000000 + 18 * 0x100 + 0x1000, 0x1000);
+}
+
+/* More memory nodes than discovery remembers: the ones past them are checked too. */
+static void test_memory_many_on_gic(void **state)
+{
+	(void)state;
+	EXPECT_REFUSED(discover("memory-many-on-gic"),
+		       "/memory@8000000: reg[0] 0x8000000-0x800ffff", "GIC distributor (GICD)",
+		       "not RAM");
+}
+
 /* A UART on a bus without ranges is not memory-mapped: warned about, not used. */
 static void test_bus_without_ranges(void **state)
 {
@@ -990,6 +1008,8 @@ int main(void)
 		cmocka_unit_test(test_no_stdout_path),
 		cmocka_unit_test(test_ns16550_stdout),
 		cmocka_unit_test(test_bus_ranges_translation),
+		cmocka_unit_test(test_bus_deep_translation),
+		cmocka_unit_test(test_memory_many_on_gic),
 		cmocka_unit_test(test_bus_without_ranges),
 		cmocka_unit_test(test_cpu_enable_methods),
 		cmocka_unit_test(test_no_gic),
