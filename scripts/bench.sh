@@ -150,7 +150,7 @@ awk -v n="$(ticks 2 "$out_native")" -v t="$(ticks 2 "$out_same")" -v g="$(ticks 
 	printf "%-44s %12s %8s %8s\n", "boot", "instructions", "ratio", "target"
 	printf "%-44s %12.0f %8s %8s\n", "natively, the VM'\''s device tree", T, "1", "-"
 	printf "%-44s %12.0f %8.4f %8s\n", "under Partita, from reset", P, P / T, "<= 1.04"
-	printf "%-44s %12.0f %8s %8s\n", "  Partita entry to the VM'\''s start", S, "", "< 26M"
+	printf "%-44s %12.0f %8s %8s\n", "  Partita entry to the VM'\''s start", S, "", "< 13M"
 	printf "%-44s %12.0f %8.4f %8s\n", "  the guest, from its start", G, G / T, ""
 	printf "%-44s %12.0f %8.4f %8s\n", "natively, QEMU'\''s device tree", N, N / T, "-"
 	printf "%-44s %12.0f %8.4f %8s\n", "  under Partita, to this one", P, P / N, "<= 1.02"
