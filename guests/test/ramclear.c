@@ -51,7 +51,8 @@ static u32 be32(const u8 *p)
 
 void guest_main(void *dtb)
 {
-	u64 boots = hvc(HC_VM_BOOTS, 0, 0, 0).a1, base = 0, size = 0, is = 0, ie = 0, bad, i, probe;
+	u64 boots = hvc(HC_VM_BOOTS, 0, 0, 0).a1, base = 0, size = 0, is = 0, ie = 0, bad, i, probe,
+	    fetch;
 	u64 image_end = (u64)__guest_end, d = (u64)dtb, dend;
 	/* Checked in address order: the image, the initrd, the DTB at the top of RAM. */
 	bool ok = fdt_reg(dtb, "memory", &base, &size) &&
@@ -76,6 +77,23 @@ void guest_main(void *dtb)
 	if (probe >= image_end) {
 		hvc(HC_CONSOLE_WRITE, probe, 4, 0);
 		print(" <- ramclear: boot %lu probe", boots);
+	}
+	/*
+	 * An instruction fetch as the first access to such a block: Partita
+	 * zeroes and maps it, and the fetch reads 0, a UDF, which the guest
+	 * takes itself as an unknown instruction, not as an injected abort.
+	 */
+	fetch = probe - SZ_2M;
+	if (probe >= image_end && fetch >= image_end) {
+		struct exc_record *r = exc_last();
+		u64 before = r->count;
+
+		expect_exception(RESUME_AT_LR);
+		((void (*)(void))fetch)();
+		check(r->count == before + 1 && (r->esr >> 26) == 0 && r->elr == fetch,
+		      "ramclear-fetch", "boot %lu: %lu exceptions, ESR 0x%lx at 0x%lx", boots,
+		      r->count - before, r->esr, r->elr);
+		verdict("ramclear-fetch");
 	}
 	bad = first_nonzero(image_end, is);
 	bad = bad ?: first_nonzero(ie, d);

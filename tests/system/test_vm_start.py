@@ -7,7 +7,9 @@ exactly, and the DTB; then it fills all of that RAM with a pattern, resets
 (PSCI SYSTEM_RESET), and checks again. Before it reads, it has Partita's
 console hypercall print four bytes of a 2 MiB block it has not touched in
 that boot: RAM cleared lazily (vcpu/ram.c) must read as zeroes to Partita
-too. The initrd's size is odd, so its end
+too; and it calls into another untouched block, whose first access is then
+an instruction fetch: it must run the zeroes (a UDF the guest takes
+itself), not get an instruction abort. The initrd's size is odd, so its end
 and the zeroes after it share a word and a cache line."""
 
 from test_config import vm, vmimg
@@ -32,7 +34,7 @@ def test_vm_ram_is_cleared_around_its_images(boot, tmp_path):
     if status != 0:
         q.fail(f"QEMU exited with status {status}, not 0 (SYSTEM_OFF of the last VM)")
     expect_pass(q, out, ["ramclear-layout", "ramclear-zero", "ramclear-initrd",
-                         "ramclear-reset"])
+                         "ramclear-reset", "ramclear-fetch"])
     assert "ramclear: boot 2" in out and "ramclear: boot 3" not in out
     # Partita's console hypercall read a block the guest had not yet used
     # in that boot (so not yet mapped): zeroes, not the fill of boot 1.
