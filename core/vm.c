@@ -18,6 +18,7 @@
 #include "vcpu/context.h"
 #include "vcpu/exit.h"
 #include "vcpu/irq.h"
+#include "vcpu/ram.h"
 #include "vcpu/testdev.h"
 #include "vcpu/vuart.h"
 #include "vcpu/vgic/glue.h"
@@ -206,6 +207,11 @@ static int alloc_ram(struct vm *vm, const struct vm_config *cfg)
 	}
 	vm->ram_ipa = cfg->ram_ipa;
 	vm->ram_size = cfg->ram_size;
+	/*
+	 * Identity RAM is for devices that write it by DMA, past stage 2:
+	 * cleared eagerly, as they may read it before the guest touches it.
+	 */
+	vm->ram_lazy = !cfg->ram_identity;
 	err = stage2_map(&vm->s2, ipa_init(vm->ram_ipa), vm->ram_pa, vm->ram_size, S2_MEM_RAM);
 	if (err == -E_NOMEM)
 		log_no_memory(cfg->name, "memory: stage-2 table", PAGE_SIZE, PAGE_SIZE);
@@ -308,11 +314,14 @@ static void copy_clean(u8 *dst, const u8 *src, u64 size)
 }
 
 /*
- * Zeroes the VM's RAM around its images, copies the pristine images in, and
+ * Clears the VM's RAM around its images, copies the pristine images in, and
  * cleans it all to the Point of Coherency: the guest starts with its caches
- * off, sees its images and nothing of what its RAM held before. Each byte
- * is written and cleaned once, at about three instructions a 64-byte line
- * zeroed and 0.16 a byte copied (arch/cache.h; make bench counts them).
+ * off, sees its images and nothing of what its RAM held before. Only the
+ * 2 MiB blocks that hold image bytes are zeroed here; the others are
+ * unmapped at stage 2 and zeroed on their first use (vcpu/ram.c), but for
+ * memory-identity RAM, zeroed here too. Each byte is written and cleaned
+ * once, at about three instructions a 64-byte line zeroed and 0.16 a byte
+ * copied (arch/cache.h; make bench counts them).
  */
 static void load(struct vm *vm)
 {
@@ -338,11 +347,11 @@ static void load(struct vm *vm)
 	for (unsigned int i = 0; i < ARRAY_SIZE(part); i++) {
 		if (!part[i].size)
 			continue;
-		dcache_zero_clean_poc(ram + at, part[i].offset - at);
+		ram_clear(vm, at, part[i].offset);
 		copy_clean(ram + part[i].offset, part[i].src, part[i].size);
 		at = part[i].offset + part[i].size;
 	}
-	dcache_zero_clean_poc(ram + at, vm->ram_size - at);
+	ram_clear(vm, at, vm->ram_size);
 	icache_inval_all();
 }
 
@@ -644,7 +653,7 @@ static bool stop_vm(struct vcpu *self, const char *why, bool if_all_off)
 		wfe();
 	}
 	/*
-	 * Before its memory is zeroed and reloaded: the VMID's entries on
+	 * Before its memory is cleared and reloaded: the VMID's entries on
 	 * every CPU (the TLBI acts on the VMID of this CPU's VTTBR_EL2, which
 	 * stage2_flush_tlb() loads, and its DSB ISH waits for all CPUs). What a
 	 * waiting CPU refills speculatively is dropped at its next power-on

@@ -149,8 +149,8 @@ awk -v n="$(ticks 2 "$out_native")" -v t="$(ticks 2 "$out_same")" -v g="$(ticks 
 	printf "\nLinux boot to the init banner, GICv3, cortex-a57, -smp 2, 256 MiB RAM (%s)\n", rel
 	printf "%-44s %12s %8s %8s\n", "boot", "instructions", "ratio", "target"
 	printf "%-44s %12.0f %8s %8s\n", "natively, the VM'\''s device tree", T, "1", "-"
-	printf "%-44s %12.0f %8.4f %8s\n", "under Partita, from reset", P, P / T, "<= 1.04"
-	printf "%-44s %12.0f %8s %8s\n", "  Partita entry to the VM'\''s start", S, "", "< 23M"
+	printf "%-44s %12.0f %8.4f %8s\n", "under Partita, from reset", P, P / T, "<= 1.03"
+	printf "%-44s %12.0f %8s %8s\n", "  Partita entry to the VM'\''s start", S, "", "< 10M"
 	printf "%-44s %12.0f %8.4f %8s\n", "  the guest, from its start", G, G / T, ""
 	printf "%-44s %12.0f %8.4f %8s\n", "natively, QEMU'\''s device tree", N, N / T, "-"
 	printf "%-44s %12.0f %8.4f %8s\n", "  under Partita, to this one", P, P / N, "<= 1.02"

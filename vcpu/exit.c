@@ -7,6 +7,7 @@
 #include "vcpu/inject.h"
 #include "vcpu/irq.h"
 #include "vcpu/mmio.h"
+#include "vcpu/ram.h"
 #include "vcpu/sysreg_trap.h"
 
 void vcpu_skip_instr_slow(struct vcpu *v, u64 esr, u64 pstate)
@@ -75,6 +76,9 @@ static enum vcpu_stop exit_iabt(struct vcpu *v, u64 esr)
 	u64 pc = vcpu_pc(v), vbar = read_sysreg(vbar_el1);
 
 	vcpu_count_exit(v, VCPU_EXIT_IABT);
+	/* A first fetch from RAM not used yet (vcpu/ram.c): the guest fetches again. */
+	if (ram_fault(v->vm, esr, mmio_fault_ipa()))
+		return VCPU_RUNS;
 
 	/*
 	 * A fetch from the guest's own exception vectors that faults would

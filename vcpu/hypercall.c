@@ -7,6 +7,7 @@
 
 #include "arch/cache.h"
 #include "vcpu/hvc.h"
+#include "vcpu/ram.h"
 #include "vcpu/smccc.h"
 #include "vcpu/vconsole.h"
 
@@ -22,13 +23,22 @@ _Static_assert(sizeof(((struct vcpu *)0)->console_line) == VCONSOLE_LINE_MAX,
  */
 static s64 console_write_from(struct vcpu *v, u64 ipa, u64 len)
 {
-	const struct vm *vm = v->vm;
+	struct vm *vm = v->vm;
 	const u8 *p;
 	u64 i;
 
 	if (len > PARTITA_CONSOLE_WRITE_MAX || ipa < vm->ram_ipa ||
 	    ipa - vm->ram_ipa > vm->ram_size || len > vm->ram_size - (ipa - vm->ram_ipa))
 		return SMCCC_RET_INVALID_PARAMETER;
+	/*
+	 * RAM the guest has not used yet is mapped, zeroed, first: it must
+	 * read as zeroes, not as what an earlier run left there; refused if
+	 * that cannot be done.
+	 */
+	for (u64 b = ALIGN_DOWN(ipa, RAM_BLOCK); b < ipa + len; b += RAM_BLOCK) {
+		if (vm->ram_lazy && !ram_populate(vm, b))
+			return SMCCC_RET_INVALID_PARAMETER;
+	}
 	p = (const u8 *)(pa_addr(vm->ram_pa) + (ipa - vm->ram_ipa));
 	dcache_clean_inval_poc(p, len);
 	for (i = 0; i < len; i++)

@@ -6,6 +6,7 @@
 #include "vcpu/emul.h"
 #include "vcpu/exit.h"
 #include "vcpu/inject.h"
+#include "vcpu/ram.h"
 
 #define HPFAR_FIPA_MASK GENMASK(43, 4)
 
@@ -59,6 +60,9 @@ static __attribute__((noinline, cold)) enum vcpu_stop refuse(struct vcpu *v, u64
 static __attribute__((noinline, cold)) enum vcpu_stop refuse_access(struct vcpu *v, u64 esr,
 								    u64 ipa)
 {
+	/* RAM not used yet (vcpu/ram.c): here, off the hot path, as no device matched. */
+	if (ram_fault(v->vm, esr, ipa))
+		return VCPU_RUNS;
 	if (esr & ISS_S1PTW)
 		return refuse(v, esr, ipa, "by the guest's own table walk, outside its memory");
 	if (!find(v->vm, ipa))

@@ -200,6 +200,9 @@ struct vm {
 	u32 passthrough_spis[VM_MAX_PT_SPIS];
 	unsigned int passthrough_count;
 	u32 passthrough_on; /* bit i: passthrough_spis[i] is enabled at the physical GIC */
+	/* Its RAM blocks without image bytes are mapped on first use (vcpu/ram.c); not memory-identity. */
+	bool ram_lazy;
+	struct spinlock ram_lock; /* guards mapping them */
 };
 
 /** Counts an exit of v for reason r: one load, add and store on the exit path. */
