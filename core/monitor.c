@@ -143,7 +143,7 @@ static void cmd_help(unsigned int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		printf_line("  %-6s %-5s %s\n", commands[i].name, commands[i].args,
+		printf_line("  %-7s %-4s %s\n", commands[i].name, commands[i].args,
 			    commands[i].help);
 	print("Ctrl-] three times in a row moves the input on to the next VM.\n");
 }
